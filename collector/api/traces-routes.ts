@@ -1,0 +1,54 @@
+import { Router } from "express";
+import { PermanentError } from "../errors.ts";
+import { traceBatchToOtlpJson } from "../receiver/otlp/encode-json.ts";
+import { storedTraceToModel } from "../storage/stored-trace.ts";
+import type { TraceReader } from "../storage/trace-reader.ts";
+import { projectParam } from "./project.ts";
+import {
+  attributeParams,
+  cursorParam,
+  durationParam,
+  encodeCursor,
+  enumParam,
+  intParam,
+  optionalString,
+  timeParam,
+  traceIdParam,
+} from "./query-params.ts";
+import { renderTraceJson } from "./render-trace.ts";
+
+export function tracesRoutes(reader: TraceReader): Router {
+  const router = Router();
+
+  router.get("/traces", async (req, res) => {
+    const q = req.query as Record<string, unknown>;
+    const page = await reader.findTraces({
+      project: projectParam(q),
+      service: optionalString(q, "service") || undefined,
+      spanName: optionalString(q, "name") || undefined,
+      attributes: attributeParams(q),
+      startFrom: timeParam(q, "start"),
+      startTo: timeParam(q, "end"),
+      minDurationNanos: durationParam(q, "minDuration"),
+      maxDurationNanos: durationParam(q, "maxDuration"),
+      status: enumParam(q, "status", ["error", "ok"] as const),
+      limit: intParam(q, "limit", 50, 1, 1000),
+      after: cursorParam(q, "cursor"),
+    });
+    res.json({ traces: page.traces, nextCursor: page.next ? encodeCursor(page.next) : null });
+  });
+
+  router.get("/traces/:traceId", async (req, res) => {
+    const trace = await reader.getTrace(projectParam(req.query as Record<string, unknown>), traceIdParam(req.params.traceId));
+    if (!trace) throw new PermanentError("trace not found", 404);
+    res.type("application/json").send(renderTraceJson(trace));
+  });
+
+  router.get("/traces/:traceId/otlp", async (req, res) => {
+    const trace = await reader.getTrace(projectParam(req.query as Record<string, unknown>), traceIdParam(req.params.traceId));
+    if (!trace) throw new PermanentError("trace not found", 404);
+    res.json(traceBatchToOtlpJson(storedTraceToModel(trace)));
+  });
+
+  return router;
+}

@@ -1,0 +1,66 @@
+import { Router, type Request, type Response } from "express";
+import { UnsupportedMediaTypeError } from "../../errors.ts";
+import type { MemoryBudget } from "../memory-budget.ts";
+import { encodeErrorStatus } from "../otlp/error-body.ts";
+import type { OtlpFormat, OtlpSignal } from "../otlp/signal.ts";
+import { failureOf } from "../status-mapping.ts";
+import { readBody, type BodyLease } from "./body.ts";
+
+export interface OtlpHttpOptions {
+  maxBodyBytes: number;
+  budget: MemoryBudget;
+  log: (message: string) => void;
+}
+
+const CONTENT_TYPES: Record<string, OtlpFormat> = {
+  "application/x-protobuf": "protobuf",
+  "application/protobuf": "protobuf",
+  "application/json": "json",
+};
+
+/** OTLP/HTTP: POST /v1/<signal> with protobuf or JSON bodies, answered in the request's format. */
+export function otlpHttpRouter(signals: Array<OtlpSignal<unknown>>, options: OtlpHttpOptions): Router {
+  const router = Router();
+  for (const signal of signals) {
+    router.post(signal.httpPath, (req, res) => void handleExport(signal, req, res, options));
+    router.all(signal.httpPath, (_req, res) => {
+      res.status(405).set("Allow", "POST").json({ code: 12, message: `${signal.httpPath} accepts only POST` });
+    });
+  }
+  return router;
+}
+
+export function formatOf(contentType: string | undefined): OtlpFormat | undefined {
+  const mediaType = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return Object.hasOwn(CONTENT_TYPES, mediaType) ? CONTENT_TYPES[mediaType] : undefined;
+}
+
+async function handleExport(signal: OtlpSignal<unknown>, req: Request, res: Response, options: OtlpHttpOptions): Promise<void> {
+  const format = formatOf(req.headers["content-type"]);
+  let lease: BodyLease | undefined;
+  try {
+    if (!format) {
+      throw new UnsupportedMediaTypeError(
+        `unsupported Content-Type "${req.headers["content-type"] ?? ""}": use application/x-protobuf or application/json`,
+      );
+    }
+    lease = await readBody(req, options.maxBodyBytes, options.budget);
+    const { batch, rejected } = signal.decode(lease.body, format);
+    await signal.consume(batch);
+    send(res, 200, format, signal.encodeResponse(rejected, format));
+  } catch (err) {
+    const failure = failureOf(err);
+    if (failure.httpStatus >= 500 && failure.httpStatus !== 503) options.log(`${signal.httpPath}: ${failure.message}`);
+    if (failure.retryAfterSeconds !== undefined) res.set("Retry-After", String(failure.retryAfterSeconds));
+    // The body may be unread (too large, refused early): close the connection rather than drain it.
+    if (!req.complete) res.set("Connection", "close");
+    send(res, failure.httpStatus, format ?? "json", encodeErrorStatus(failure.grpcCode, failure.message, format ?? "json"));
+  } finally {
+    lease?.release();
+  }
+}
+
+function send(res: Response, status: number, format: OtlpFormat, body: Uint8Array): void {
+  if (res.headersSent) return;
+  res.status(status).type(format === "json" ? "application/json" : "application/x-protobuf").end(Buffer.from(body.buffer, body.byteOffset, body.length));
+}

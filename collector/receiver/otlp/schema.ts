@@ -1,0 +1,20 @@
+import { join } from "node:path";
+import protobuf from "protobufjs";
+import { packageRoot } from "../../package-root.ts";
+
+/** Loads the project's own OTLP .proto definitions (collector/receiver/otlp/proto) once. */
+const root = new protobuf.Root();
+const dir = join(packageRoot(), "collector", "receiver", "otlp", "proto");
+root.resolvePath = (_origin, target) => join(dir, target);
+root.loadSync([
+  "opentelemetry/proto/collector/trace/v1/trace_service.proto",
+  "opentelemetry/proto/collector/metrics/v1/metrics_service.proto",
+  "opentelemetry/proto/collector/logs/v1/logs_service.proto",
+  "google/rpc/status.proto",
+]);
+root.resolveAll();
+
+export const ExportTraceServiceRequest = root.lookupType("opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest");
+export const ExportTraceServiceResponse = root.lookupType("opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse");
+export const RpcStatus = root.lookupType("google.rpc.Status");
+export const otlpRoot = root;
