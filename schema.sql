@@ -59,11 +59,11 @@ CREATE TABLE IF NOT EXISTS spans (
   trace_state              text     NOT NULL DEFAULT '',
   flags                    bigint   NOT NULL DEFAULT 0,  -- OTLP fixed32 span flags
   name                     text     NOT NULL,
-  kind                     smallint NOT NULL,  -- SpanKind: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer
+  kind                     integer  NOT NULL,  -- SpanKind: 0 unspecified, 1 internal, 2 server, 3 client, 4 producer, 5 consumer
   start_time_unix_nano     bigint   NOT NULL,
   end_time_unix_nano       bigint   NOT NULL,
   service_name             text     NOT NULL,  -- copied from the resource for filtering
-  status_code              smallint NOT NULL,  -- 0 unset, 1 ok, 2 error
+  status_code              integer  NOT NULL,  -- 0 unset, 1 ok, 2 error (other values kept as sent)
   status_message           text     NOT NULL DEFAULT '',
   attributes               jsonb    NOT NULL,
   dropped_attributes_count integer  NOT NULL DEFAULT 0,
