@@ -1,10 +1,11 @@
-import { KvList, type AnyValue, type Attributes } from "../../model/any-value.ts";
-import type { InstrumentationScope, Resource, Span, SpanEvent, SpanLink, TraceBatch } from "../../model/trace.ts";
+import type { Attributes } from "../../model/any-value.ts";
+import type { Span, SpanLink, TraceBatch } from "../../model/trace.ts";
 import { PermanentError } from "../../errors.ts";
-import { ExportTraceServiceRequest } from "./schema.ts";
+import { decodeOrReject, hex, pbAttributes, pbResource, pbScope, unsigned64 } from "./common/protobuf-values.ts";
 import { Rejections } from "./rejections.ts";
-import { InvalidSpanError, MAX_VALUE_DEPTH, spanProblem } from "./span-validation.ts";
-import type { Long, PbAnyValue, PbKeyValue, PbLink, PbScope, PbSpan, PbTraceRequest } from "./wire-types.ts";
+import { ExportTraceServiceRequest } from "./schema.ts";
+import { InvalidSpanError, spanProblem } from "./span-validation.ts";
+import type { PbKeyValue, PbLink, PbSpan, PbTraceRequest } from "./wire-types.ts";
 
 export interface DecodedTraces {
   batch: TraceBatch;
@@ -13,20 +14,10 @@ export interface DecodedTraces {
 
 /** OTLP/protobuf ExportTraceServiceRequest bytes → the in-memory model, invalid spans dropped and counted. */
 export function decodeTraceRequestProtobuf(body: Uint8Array): DecodedTraces {
-  let message: PbTraceRequest;
-  try {
-    message = ExportTraceServiceRequest.decode(body) as unknown as PbTraceRequest;
-  } catch (err) {
-    // protobufjs throws Error for malformed input and RangeError for runaway nesting.
-    throw new PermanentError(`invalid OTLP protobuf: ${err instanceof Error ? err.message : String(err)}`);
-  }
+  const message = decodeOrReject(() => ExportTraceServiceRequest.decode(body) as unknown as PbTraceRequest);
   const rejected = new Rejections();
   const batch: TraceBatch = { resourceSpans: [] };
   for (const rs of message.resourceSpans) {
-    const resource: Resource = {
-      attributes: attributes(rs.resource?.attributes, 0),
-      droppedAttributesCount: rs.resource?.droppedAttributesCount ?? 0,
-    };
     const scopeSpans = [];
     for (const ss of rs.scopeSpans) {
       const spans: Span[] = [];
@@ -43,9 +34,9 @@ export function decodeTraceRequestProtobuf(body: Uint8Array): DecodedTraces {
         if (problem) rejected.add(problem);
         else spans.push(span);
       }
-      scopeSpans.push({ scope: scope(ss.scope), schemaUrl: ss.schemaUrl, spans });
+      scopeSpans.push({ scope: pbScope(ss.scope), schemaUrl: ss.schemaUrl, spans });
     }
-    batch.resourceSpans.push({ resource, schemaUrl: rs.schemaUrl, scopeSpans });
+    batch.resourceSpans.push({ resource: pbResource(rs.resource), schemaUrl: rs.schemaUrl, scopeSpans });
   }
   return { batch, rejected };
 }
@@ -59,18 +50,16 @@ function convertSpan(pb: PbSpan): Span {
     flags: pb.flags >>> 0,
     name: pb.name,
     kind: pb.kind,
-    startTimeUnixNano: unsigned(pb.startTimeUnixNano),
-    endTimeUnixNano: unsigned(pb.endTimeUnixNano),
+    startTimeUnixNano: unsigned64(pb.startTimeUnixNano),
+    endTimeUnixNano: unsigned64(pb.endTimeUnixNano),
     attributes: spanAttributes(pb.attributes),
     droppedAttributesCount: pb.droppedAttributesCount,
-    events: pb.events.map(
-      (e): SpanEvent => ({
-        timeUnixNano: unsigned(e.timeUnixNano),
-        name: e.name,
-        attributes: spanAttributes(e.attributes),
-        droppedAttributesCount: e.droppedAttributesCount,
-      }),
-    ),
+    events: pb.events.map((e) => ({
+      timeUnixNano: unsigned64(e.timeUnixNano),
+      name: e.name,
+      attributes: spanAttributes(e.attributes),
+      droppedAttributesCount: e.droppedAttributesCount,
+    })),
     droppedEventsCount: pb.droppedEventsCount,
     links: pb.links.map(link),
     droppedLinksCount: pb.droppedLinksCount,
@@ -89,78 +78,12 @@ function link(l: PbLink): SpanLink {
   };
 }
 
-function scope(s: PbScope | null): InstrumentationScope {
-  return {
-    name: s?.name ?? "",
-    version: s?.version ?? "",
-    attributes: attributes(s?.attributes, 0),
-    droppedAttributesCount: s?.droppedAttributesCount ?? 0,
-  };
-}
-
 /** Inside a span a value that nests too deep rejects the span, not the request. */
 function spanAttributes(list: PbKeyValue[]): Attributes {
   try {
-    return attributes(list, 0);
+    return pbAttributes(list, 0);
   } catch (err) {
     if (err instanceof PermanentError) throw new InvalidSpanError(err.message);
     throw err;
   }
-}
-
-function attributes(list: PbKeyValue[] | undefined, depth: number): Attributes {
-  if (!list || list.length === 0) return [];
-  const out: Attributes = new Array(list.length);
-  for (let i = 0; i < list.length; i++) {
-    const kv = list[i]!;
-    out[i] = { key: kv.key, value: anyValue(kv.value, depth) };
-  }
-  return out;
-}
-
-function anyValue(v: PbAnyValue | null, depth: number): AnyValue {
-  if (v === null || v === undefined) return null;
-  switch (v.value) {
-    case "stringValue":
-      return v.stringValue;
-    case "boolValue":
-      return v.boolValue;
-    case "intValue":
-      return signed(v.intValue);
-    case "doubleValue":
-      return v.doubleValue;
-    case "bytesValue":
-      return v.bytesValue;
-    case "arrayValue": {
-      if (depth >= MAX_VALUE_DEPTH) throw tooDeep();
-      const values = v.arrayValue?.values ?? [];
-      return values.map((x) => anyValue(x, depth + 1));
-    }
-    case "kvlistValue":
-      if (depth >= MAX_VALUE_DEPTH) throw tooDeep();
-      return new KvList(attributes(v.kvlistValue?.values, depth + 1));
-    default:
-      return null;
-  }
-}
-
-function tooDeep(): PermanentError {
-  return new PermanentError(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
-}
-
-function hex(bytes: Uint8Array): string {
-  if (bytes.length === 0) return "";
-  return Buffer.isBuffer(bytes) ? bytes.toString("hex") : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("hex");
-}
-
-function unsigned(l: Long | number): bigint {
-  if (typeof l === "number") return BigInt(l);
-  if (l.high === 0) return BigInt(l.low >>> 0);
-  return (BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0);
-}
-
-function signed(l: Long | number): bigint {
-  if (typeof l === "number") return BigInt(l);
-  if ((l.high === 0 && l.low >= 0) || (l.high === -1 && l.low < 0)) return BigInt(l.low);
-  return BigInt.asIntN(64, (BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0));
 }

@@ -18,3 +18,7 @@ export const ExportTraceServiceRequest = root.lookupType("opentelemetry.proto.co
 export const ExportTraceServiceResponse = root.lookupType("opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse");
 export const RpcStatus = root.lookupType("google.rpc.Status");
 export const otlpRoot = root;
+export const ExportMetricsServiceRequest = root.lookupType("opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest");
+export const ExportMetricsServiceResponse = root.lookupType("opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceResponse");
+export const ExportLogsServiceRequest = root.lookupType("opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest");
+export const ExportLogsServiceResponse = root.lookupType("opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse");
