@@ -107,3 +107,140 @@ CREATE INDEX IF NOT EXISTS traces_start
   ON traces (project, start_time_unix_nano DESC, trace_id DESC);
 CREATE INDEX IF NOT EXISTS traces_service_names
   ON traces USING gin (service_names);
+
+-- A run: Aim's unit of work (a training run, a job, a process). Every resource maps to exactly one
+-- run: its sightline.run.id, or an id derived from its identity (docs/mapping.md). Telemetry fills
+-- the fields it states and leaves the others; the user's edits live in their own columns.
+CREATE TABLE IF NOT EXISTS runs (
+  project             text    NOT NULL,
+  run_id              text    NOT NULL,
+  implicit            boolean NOT NULL,            -- derived from the resource identity
+  name                text,                        -- sightline.run.name (NULL: never stated)
+  experiment          text,                        -- sightline.experiment
+  tags                text[],                      -- sightline.run.tags, sorted
+  status              text    NOT NULL DEFAULT 'running' CHECK (status IN ('running', 'finished', 'failed')),
+  hparams             jsonb   NOT NULL DEFAULT '{}',   -- nested; later requests deep-merge into it
+  resource_attributes jsonb   NOT NULL DEFAULT '{}',   -- the latest resource seen for the run
+  edited_name         text,                        -- PATCH /api/runs/{id}: wins over name
+  edited_tags         text[],                      -- PATCH: wins over tags
+  description         text    NOT NULL DEFAULT '',
+  archived            boolean NOT NULL DEFAULT false,
+  created_at          timestamptz NOT NULL DEFAULT now(),
+  updated_at          timestamptz NOT NULL DEFAULT now(),
+  ended_at            timestamptz,                 -- when the status became finished or failed
+  PRIMARY KEY (project, run_id)
+);
+CREATE INDEX IF NOT EXISTS runs_created ON runs (project, created_at DESC);
+CREATE INDEX IF NOT EXISTS runs_experiment ON runs (project, experiment, created_at DESC);
+CREATE INDEX IF NOT EXISTS runs_tags ON runs USING gin (tags);
+CREATE INDEX IF NOT EXISTS runs_hparams ON runs USING gin (hparams jsonb_path_ops);
+
+-- Which traces a run took part in (a trace may span several runs).
+CREATE TABLE IF NOT EXISTS run_traces (
+  project  text  NOT NULL,
+  run_id   text  NOT NULL,
+  trace_id bytea NOT NULL,
+  PRIMARY KEY (project, run_id, trace_id)
+);
+
+-- A metric series: Aim's sequence, one per (run, metric name, kind, context). The aggregates are
+-- kept up to date from the points each transaction actually inserts, so re-sent points never count twice.
+CREATE TABLE IF NOT EXISTS metric_series (
+  project      text     NOT NULL,
+  series_id    bytea    NOT NULL,           -- md5(run id, name, kind, context)
+  run_id       text     NOT NULL,
+  name         text     NOT NULL,
+  kind         text     NOT NULL CHECK (kind IN ('gauge', 'sum', 'histogram', 'exponential_histogram', 'summary')),
+  context      jsonb    NOT NULL,           -- point attributes other than sightline.step / sightline.epoch
+  unit         text     NOT NULL DEFAULT '',
+  description  text     NOT NULL DEFAULT '',
+  temporality  smallint NOT NULL DEFAULT 0, -- AggregationTemporality: 0 unspecified, 1 delta, 2 cumulative
+  monotonic    boolean  NOT NULL DEFAULT false,
+  value_type   text,                        -- number series: 'int' or 'double' as sent
+  scope_name   text     NOT NULL DEFAULT '',
+  point_count  bigint   NOT NULL DEFAULT 0,
+  last_step    bigint,
+  last_time_unix_nano bigint,
+  last_value   double precision,
+  min_value    double precision,            -- over values other than NaN
+  max_value    double precision,
+  created_at   timestamptz NOT NULL DEFAULT now(),
+  updated_at   timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (project, series_id)
+) WITH (fillfactor = 80);
+CREATE INDEX IF NOT EXISTS metric_series_run ON metric_series (project, run_id, name);
+CREATE INDEX IF NOT EXISTS metric_series_name ON metric_series (project, name);
+
+-- Gauge and sum points at full resolution. A point without sightline.step has a NULL step and is
+-- numbered by time when read. A re-sent point (same series, step and time) is stored once.
+CREATE TABLE IF NOT EXISTS metric_points (
+  project              text     NOT NULL,
+  series_id            bytea    NOT NULL,
+  step                 bigint,
+  time_unix_nano       bigint   NOT NULL,
+  epoch                bigint,
+  value                double precision NOT NULL,  -- NaN and ±Infinity kept
+  start_time_unix_nano bigint   NOT NULL DEFAULT 0,
+  flags                integer  NOT NULL DEFAULT 0,  -- bit 1: no recorded value (value is NaN)
+  exemplars            jsonb                         -- NULL when none
+);
+CREATE UNIQUE INDEX IF NOT EXISTS metric_points_key
+  ON metric_points (project, series_id, step, time_unix_nano) INCLUDE (value) NULLS NOT DISTINCT;
+
+-- Histogram, exponential histogram and summary points: Aim's distributions, one per step.
+CREATE TABLE IF NOT EXISTS metric_distributions (
+  project              text     NOT NULL,
+  series_id            bytea    NOT NULL,
+  step                 bigint,
+  time_unix_nano       bigint   NOT NULL,
+  epoch                bigint,
+  start_time_unix_nano bigint   NOT NULL DEFAULT 0,
+  count                numeric  NOT NULL,     -- uint64
+  sum                  double precision,
+  min                  double precision,
+  max                  double precision,
+  flags                integer  NOT NULL DEFAULT 0,
+  data                 jsonb    NOT NULL,     -- bounds + bucket counts | scale + buckets | quantiles
+  exemplars            jsonb
+);
+CREATE UNIQUE INDEX IF NOT EXISTS metric_distributions_key
+  ON metric_distributions (project, series_id, step, time_unix_nano) NULLS NOT DISTINCT;
+
+-- Log records (and log events), linked to their run and, when they carry ids, to their span.
+CREATE TABLE IF NOT EXISTS logs (
+  project                  text     NOT NULL,
+  log_id                   bytea    NOT NULL,  -- md5 of the record and its place in the request: a re-sent request is stored once
+  run_id                   text     NOT NULL,
+  time_unix_nano           bigint   NOT NULL,  -- as sent (0: unset)
+  observed_time_unix_nano  bigint   NOT NULL,
+  sort_time_unix_nano      bigint   NOT NULL,  -- time, else observed time, else when received
+  severity_number          integer  NOT NULL DEFAULT 0,
+  severity_text            text     NOT NULL DEFAULT '',
+  body                     jsonb    NOT NULL,  -- any AnyValue, in the stored JSON form
+  attributes               jsonb    NOT NULL,
+  dropped_attributes_count integer  NOT NULL DEFAULT 0,
+  flags                    bigint   NOT NULL DEFAULT 0,
+  trace_id                 bytea,
+  span_id                  bytea,
+  event_name               text     NOT NULL DEFAULT '',
+  resource_id              bytea    NOT NULL,
+  scope_id                 bytea    NOT NULL,
+  received_at              timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (project, log_id)
+);
+CREATE INDEX IF NOT EXISTS logs_run_time ON logs (project, run_id, sort_time_unix_nano);
+CREATE INDEX IF NOT EXISTS logs_trace ON logs (project, trace_id, span_id) WHERE trace_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS logs_event_name ON logs (project, event_name, sort_time_unix_nano) WHERE event_name <> '';
+
+-- Deep merge of two JSON objects (b wins; nested objects merge), for run hparams.
+CREATE OR REPLACE FUNCTION sightline_jsonb_merge(a jsonb, b jsonb) RETURNS jsonb
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT CASE
+    WHEN jsonb_typeof(a) = 'object' AND jsonb_typeof(b) = 'object' THEN
+      (SELECT coalesce(jsonb_object_agg(key,
+                CASE WHEN a ? key AND b ? key THEN sightline_jsonb_merge(a -> key, b -> key)
+                     WHEN b ? key THEN b -> key ELSE a -> key END), '{}'::jsonb)
+         FROM (SELECT jsonb_object_keys(a) AS key UNION SELECT jsonb_object_keys(b)) AS keys)
+    ELSE coalesce(b, a)
+  END
+$$;

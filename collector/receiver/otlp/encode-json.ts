@@ -76,7 +76,8 @@ export function anyValueJson(v: AnyValue): object {
     case "bigint":
       return { intValue: v.toString() };
     case "number":
-      return { doubleValue: Number.isFinite(v) ? v : String(v) };
+      // JSON numbers cannot carry NaN, ±Infinity or the sign of -0 (JSON.stringify(-0) is "0"); the JSON mapping accepts strings.
+      return { doubleValue: Object.is(v, -0) ? "-0" : Number.isFinite(v) ? v : String(v) };
   }
   if (v === null) return {};
   if (v instanceof Uint8Array) return { bytesValue: Buffer.from(v.buffer, v.byteOffset, v.length).toString("base64") };

@@ -1,6 +1,7 @@
 import type { AnyValue, Attributes } from "../../../model/any-value.ts";
 import { NO_RECORDED_VALUE } from "../../../model/metrics.ts";
 import { ATTR } from "../../../normalize/sightline-attributes.ts";
+import { isStepValue } from "../../../normalize/step-value.ts";
 import { MAX_NANOS } from "../span-validation.ts";
 
 /** Why a data point is refused (counted in partial_success.rejectedDataPoints), or null. */
@@ -24,18 +25,6 @@ export function histogramPointProblem(p: { bucketCounts: bigint[]; explicitBound
     return `histogram has ${p.bucketCounts.length} bucket counts for ${p.explicitBounds.length} bounds`;
   }
   return null;
-}
-
-/** Steps and epochs are integers ≥ 0, sent as int, integral double, or decimal string. */
-export function isStepValue(v: AnyValue): boolean {
-  if (typeof v === "bigint") return v >= 0n && v < 1n << 63n;
-  if (typeof v === "number") return Number.isSafeInteger(v) && v >= 0;
-  if (typeof v === "string") return /^\d{1,18}$/.test(v);
-  return false;
-}
-
-export function stepOf(v: AnyValue): bigint {
-  return typeof v === "bigint" ? v : BigInt(v as number | string);
 }
 
 function describe(v: AnyValue): string {

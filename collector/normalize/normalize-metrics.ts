@@ -1,0 +1,202 @@
+import { createHash } from "node:crypto";
+import type { Attributes } from "../model/any-value.ts";
+import { attributeValue } from "../model/any-value.ts";
+import { NO_RECORDED_VALUE, type Exemplar, type MetricsBatch } from "../model/metrics.ts";
+import { stepOf } from "./step-value.ts";
+import { attributesJson } from "../storage/stored-json.ts";
+import { projectOf } from "./resource-identity.ts";
+import { runOf, type ProjectRun } from "./run-identity.ts";
+import { ATTR } from "./sightline-attributes.ts";
+
+export type SeriesKind = "gauge" | "sum" | "histogram" | "exponential_histogram" | "summary";
+
+/** One metric series: Aim's (run, name, context) sequence. */
+export interface SeriesRecord {
+  project: string;
+  /** md5 hex of (run id, name, kind, context): the same series from any request maps here. */
+  seriesId: string;
+  runId: string;
+  name: string;
+  kind: SeriesKind;
+  /** The point attributes other than sightline.step / sightline.epoch, as a stored JSON object with keys sorted. */
+  context: string;
+  unit: string;
+  description: string;
+  /** 0 unspecified, 1 delta, 2 cumulative. */
+  temporality: number;
+  monotonic: boolean;
+  /** Number series: whether values were sent as int or double. */
+  valueType: "int" | "double" | null;
+  scopeName: string;
+}
+
+export interface PointRecord {
+  project: string;
+  seriesId: string;
+  step: bigint | null;
+  epoch: bigint | null;
+  timeUnixNano: bigint;
+  startTimeUnixNano: bigint;
+  /** Always a double: ints are converted (series.valueType remembers); a point without a recorded value is NaN with flags bit 1. */
+  value: number;
+  flags: number;
+  exemplars: Exemplar[];
+}
+
+/** A histogram, exponential histogram or summary point: Aim's Distribution at one step. */
+export interface DistributionRecord {
+  project: string;
+  seriesId: string;
+  step: bigint | null;
+  epoch: bigint | null;
+  timeUnixNano: bigint;
+  startTimeUnixNano: bigint;
+  count: bigint;
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+  flags: number;
+  /** Kind-specific content as plain JSON (bounds and counts, exponential buckets, or quantiles). */
+  data: Record<string, unknown>;
+  exemplars: Exemplar[];
+}
+
+export interface NormalizedMetricsBatch {
+  runs: ProjectRun[];
+  series: SeriesRecord[];
+  points: PointRecord[];
+  distributions: DistributionRecord[];
+}
+
+/** The normalize stage for metrics: runs from resources, series from (name, context), step and epoch from point attributes. */
+export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
+  const out: NormalizedMetricsBatch = { runs: [], series: [], points: [], distributions: [] };
+  const seen = new Map<string, SeriesRecord>();
+  for (const rm of batch.resourceMetrics) {
+    const project = projectOf(rm.resource);
+    const run = runOf(rm.resource);
+    out.runs.push({ ...run, project, resourceAttributes: attributesJson(rm.resource.attributes) });
+    for (const sm of rm.scopeMetrics) {
+      for (const metric of sm.metrics) {
+        const data = metric.data;
+        const kind: SeriesKind = data.kind === "exponentialHistogram" ? "exponential_histogram" : data.kind;
+        const seriesFor = (attributes: Attributes, valueType: SeriesRecord["valueType"]): SeriesRecord => {
+          const context = contextJson(attributes);
+          const seriesId = createHash("md5").update(`${run.runId}\n${metric.name}\n${kind}\n${context}`).digest("hex");
+          let series = seen.get(project + "\n" + seriesId);
+          if (!series) {
+            series = {
+              project,
+              seriesId,
+              runId: run.runId,
+              name: metric.name,
+              kind,
+              context,
+              unit: metric.unit,
+              description: metric.description,
+              temporality: "temporality" in data ? data.temporality : 0,
+              monotonic: data.kind === "sum" && data.isMonotonic,
+              valueType,
+              scopeName: sm.scope.name,
+            };
+            seen.set(project + "\n" + seriesId, series);
+            out.series.push(series);
+          } else if (valueType === "double") series.valueType = "double";
+          return series;
+        };
+        switch (data.kind) {
+          case "gauge":
+          case "sum":
+            for (const p of data.points) {
+              const series = seriesFor(p.attributes, typeof p.value === "bigint" ? "int" : "double");
+              out.points.push({
+                project,
+                seriesId: series.seriesId,
+                ...stepAndEpoch(p.attributes),
+                timeUnixNano: p.timeUnixNano,
+                startTimeUnixNano: p.startTimeUnixNano,
+                value: p.value === null ? NaN : Number(p.value),
+                flags: p.value === null ? p.flags | NO_RECORDED_VALUE : p.flags,
+                exemplars: p.exemplars,
+              });
+            }
+            break;
+          case "histogram":
+            for (const p of data.points) {
+              out.distributions.push({
+                project,
+                seriesId: seriesFor(p.attributes, null).seriesId,
+                ...stepAndEpoch(p.attributes),
+                timeUnixNano: p.timeUnixNano,
+                startTimeUnixNano: p.startTimeUnixNano,
+                count: p.count,
+                sum: p.sum,
+                min: p.min,
+                max: p.max,
+                flags: p.flags,
+                data: { explicitBounds: p.explicitBounds, bucketCounts: p.bucketCounts.map(String) },
+                exemplars: p.exemplars,
+              });
+            }
+            break;
+          case "exponentialHistogram":
+            for (const p of data.points) {
+              out.distributions.push({
+                project,
+                seriesId: seriesFor(p.attributes, null).seriesId,
+                ...stepAndEpoch(p.attributes),
+                timeUnixNano: p.timeUnixNano,
+                startTimeUnixNano: p.startTimeUnixNano,
+                count: p.count,
+                sum: p.sum,
+                min: p.min,
+                max: p.max,
+                flags: p.flags,
+                data: {
+                  scale: p.scale,
+                  zeroCount: String(p.zeroCount),
+                  zeroThreshold: p.zeroThreshold,
+                  positive: { offset: p.positive.offset, bucketCounts: p.positive.bucketCounts.map(String) },
+                  negative: { offset: p.negative.offset, bucketCounts: p.negative.bucketCounts.map(String) },
+                },
+                exemplars: p.exemplars,
+              });
+            }
+            break;
+          case "summary":
+            for (const p of data.points) {
+              out.distributions.push({
+                project,
+                seriesId: seriesFor(p.attributes, null).seriesId,
+                ...stepAndEpoch(p.attributes),
+                timeUnixNano: p.timeUnixNano,
+                startTimeUnixNano: p.startTimeUnixNano,
+                count: p.count,
+                sum: p.sum,
+                min: null,
+                max: null,
+                flags: p.flags,
+                data: { quantileValues: p.quantileValues },
+                exemplars: [],
+              });
+            }
+            break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Context: the point's attributes without step and epoch, sorted by key so attribute order never splits a series. */
+export function contextJson(attributes: Attributes): string {
+  const context = attributes.filter((kv) => kv.key !== ATTR.step && kv.key !== ATTR.epoch);
+  context.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return attributesJson(context);
+}
+
+function stepAndEpoch(attributes: Attributes): { step: bigint | null; epoch: bigint | null } {
+  const step = attributeValue(attributes, ATTR.step);
+  const epoch = attributeValue(attributes, ATTR.epoch);
+  return { step: step === undefined ? null : stepOf(step), epoch: epoch === undefined ? null : stepOf(epoch) };
+}

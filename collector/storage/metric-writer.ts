@@ -1,0 +1,204 @@
+import type pg from "pg";
+import type { Exemplar } from "../model/metrics.ts";
+import type { DistributionRecord, NormalizedMetricsBatch, PointRecord, SeriesRecord } from "../normalize/normalize-metrics.ts";
+import type { ProjectRun } from "../normalize/run-identity.ts";
+import { copyHexBytes, copyJson, copyText } from "./copy-text.ts";
+import { copyIn, createStage } from "./copy-stream.ts";
+import { GroupCommitQueue, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./group-commit.ts";
+import { upsertRuns } from "./run-rows.ts";
+import { attributesJson, doubleJson, jsonString, storableString } from "./stored-json.ts";
+
+export interface MetricWriter {
+  /** Idempotent (a re-sent point is stored once); resolves only when committed. */
+  writeMetrics(batch: NormalizedMetricsBatch): Promise<void>;
+  close(): Promise<void>;
+}
+
+interface MetricUnit {
+  rows: number;
+  runs: ProjectRun[];
+  series: SeriesRecord[];
+  points: string;
+  distributions: string;
+}
+
+const POINT_COLUMNS = ["project", "series_id", "step", "time_unix_nano", "epoch", "value", "start_time_unix_nano", "flags", "exemplars"] as const;
+const DISTRIBUTION_COLUMNS = [
+  "project", "series_id", "step", "time_unix_nano", "epoch", "start_time_unix_nano", "count", "sum", "min", "max", "flags", "data", "exemplars",
+] as const;
+
+/** Writes metric series, points and distributions through a group-commit queue (see group-commit.ts). */
+export class GroupCommitMetricWriter implements MetricWriter {
+  private readonly queue: GroupCommitQueue<MetricUnit>;
+
+  constructor(pool: pg.Pool, options: GroupCommitOptions = DEFAULT_GROUP_COMMIT) {
+    this.queue = new GroupCommitQueue(pool, writeGroup, options, async (client) => {
+      await createStage(client, "point_stage", "metric_points");
+      await createStage(client, "distribution_stage", "metric_distributions");
+    });
+  }
+
+  writeMetrics(batch: NormalizedMetricsBatch): Promise<void> {
+    const dataRows = batch.points.length + batch.distributions.length;
+    const unit: MetricUnit = {
+      // A request without points still states its runs (e.g. a run's final status): it counts as one row.
+      rows: dataRows > 0 ? dataRows : batch.runs.length > 0 ? 1 : 0,
+      runs: batch.runs,
+      series: batch.series,
+      points: batch.points.map(pointLine).join(""),
+      distributions: batch.distributions.map(distributionLine).join(""),
+    };
+    return this.queue.submit(unit);
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+async function writeGroup(client: pg.PoolClient, units: MetricUnit[]): Promise<void> {
+  await upsertRuns(client, units.flatMap((u) => u.runs));
+  const series = units.flatMap((u) => u.series);
+  if (series.length > 0) await insertSeries(client, series);
+  if (units.some((u) => u.points.length > 0)) {
+    await copyIn(client, "point_stage", POINT_COLUMNS, units.map((u) => u.points));
+    await client.query(INSERT_POINTS);
+  }
+  if (units.some((u) => u.distributions.length > 0)) {
+    await copyIn(client, "distribution_stage", DISTRIBUTION_COLUMNS, units.map((u) => u.distributions));
+    await client.query(INSERT_DISTRIBUTIONS);
+  }
+}
+
+async function insertSeries(client: pg.PoolClient, all: SeriesRecord[]): Promise<void> {
+  const unique = new Map<string, SeriesRecord>();
+  for (const s of all) {
+    const key = s.project + "\0" + s.seriesId;
+    const prev = unique.get(key);
+    if (!prev || s.valueType === "double") unique.set(key, s);
+  }
+  const rows = [...unique.values()].sort((a, b) => (a.project + "\0" + a.seriesId < b.project + "\0" + b.seriesId ? -1 : 1));
+  // New series are created; an int series that receives a double becomes a double series.
+  await client.query(
+    `INSERT INTO metric_series AS s (project, series_id, run_id, name, kind, context, unit, description, temporality, monotonic, value_type, scope_name)
+     SELECT p, decode(id, 'hex'), r, n, k, c, u, d, t, m, v, sc
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::jsonb[], $7::text[], $8::text[], $9::int[], $10::bool[], $11::text[], $12::text[])
+            WITH ORDINALITY AS x(p, id, r, n, k, c, u, d, t, m, v, sc, ord)
+      ORDER BY ord
+     ON CONFLICT (project, series_id) DO UPDATE SET value_type = 'double'
+      WHERE s.value_type = 'int' AND EXCLUDED.value_type = 'double'`,
+    [
+      rows.map((s) => storableString(s.project)),
+      rows.map((s) => s.seriesId),
+      rows.map((s) => storableString(s.runId)),
+      rows.map((s) => storableString(s.name)),
+      rows.map((s) => s.kind),
+      rows.map((s) => s.context),
+      rows.map((s) => storableString(s.unit)),
+      rows.map((s) => storableString(s.description)),
+      rows.map((s) => s.temporality),
+      rows.map((s) => s.monotonic),
+      rows.map((s) => s.valueType),
+      rows.map((s) => storableString(s.scopeName)),
+    ],
+  );
+}
+
+/**
+ * Moves staged points into metric_points, skipping re-sent ones, and folds the inserted ones into
+ * their series' count, min, max and last point. "Last" is the point with the greatest step (points
+ * without a step come before any with one), then the greatest time.
+ */
+const INSERT_POINTS = `
+WITH inserted AS (
+  INSERT INTO metric_points (${POINT_COLUMNS.join(", ")})
+  SELECT ${POINT_COLUMNS.join(", ")} FROM point_stage ORDER BY project, series_id, step, time_unix_nano
+  ON CONFLICT (project, series_id, step, time_unix_nano) DO NOTHING
+  RETURNING project, series_id, step, time_unix_nano, value
+), agg AS (
+  SELECT project, series_id, count(*) AS n,
+         min(value) FILTER (WHERE value <> 'NaN') AS min_value,
+         max(value) FILTER (WHERE value <> 'NaN') AS max_value
+    FROM inserted GROUP BY project, series_id
+), last AS (
+  SELECT DISTINCT ON (project, series_id) project, series_id, step, time_unix_nano, value
+    FROM inserted ORDER BY project, series_id, step DESC NULLS LAST, time_unix_nano DESC
+)
+UPDATE metric_series s SET
+  point_count = s.point_count + a.n,
+  min_value = LEAST(s.min_value, a.min_value),
+  max_value = GREATEST(s.max_value, a.max_value),
+  last_step = CASE WHEN ${lastWins()} THEN l.step ELSE s.last_step END,
+  last_time_unix_nano = CASE WHEN ${lastWins()} THEN l.time_unix_nano ELSE s.last_time_unix_nano END,
+  last_value = CASE WHEN ${lastWins()} THEN l.value ELSE s.last_value END,
+  updated_at = now()
+FROM agg a JOIN last l USING (project, series_id)
+WHERE s.project = a.project AND s.series_id = a.series_id`;
+
+const INSERT_DISTRIBUTIONS = `
+WITH inserted AS (
+  INSERT INTO metric_distributions (${DISTRIBUTION_COLUMNS.join(", ")})
+  SELECT ${DISTRIBUTION_COLUMNS.join(", ")} FROM distribution_stage ORDER BY project, series_id, step, time_unix_nano
+  ON CONFLICT (project, series_id, step, time_unix_nano) DO NOTHING
+  RETURNING project, series_id, step, time_unix_nano
+), agg AS (
+  SELECT project, series_id, count(*) AS n FROM inserted GROUP BY project, series_id
+), last AS (
+  SELECT DISTINCT ON (project, series_id) project, series_id, step, time_unix_nano, NULL::double precision AS value
+    FROM inserted ORDER BY project, series_id, step DESC NULLS LAST, time_unix_nano DESC
+)
+UPDATE metric_series s SET
+  point_count = s.point_count + a.n,
+  last_step = CASE WHEN ${lastWins()} THEN l.step ELSE s.last_step END,
+  last_time_unix_nano = CASE WHEN ${lastWins()} THEN l.time_unix_nano ELSE s.last_time_unix_nano END,
+  updated_at = now()
+FROM agg a JOIN last l USING (project, series_id)
+WHERE s.project = a.project AND s.series_id = a.series_id`;
+
+function lastWins(): string {
+  return `(s.last_time_unix_nano IS NULL OR (coalesce(l.step, -1), l.time_unix_nano) > (coalesce(s.last_step, -1), s.last_time_unix_nano))`;
+}
+
+function nullableInt(v: bigint | null): string {
+  return v === null ? "\\N" : v.toString();
+}
+
+function nullableDouble(v: number | null): string {
+  return v === null ? "\\N" : String(v);
+}
+
+function pointLine(p: PointRecord): string {
+  return (
+    copyText(p.project) + "\t" + copyHexBytes(p.seriesId) + "\t" + nullableInt(p.step) + "\t" + p.timeUnixNano + "\t" + nullableInt(p.epoch) +
+    "\t" + String(p.value) + "\t" + p.startTimeUnixNano + "\t" + p.flags + "\t" + exemplarsCopy(p.exemplars) + "\n"
+  );
+}
+
+function distributionLine(d: DistributionRecord): string {
+  return (
+    copyText(d.project) + "\t" + copyHexBytes(d.seriesId) + "\t" + nullableInt(d.step) + "\t" + d.timeUnixNano + "\t" + nullableInt(d.epoch) +
+    "\t" + d.startTimeUnixNano + "\t" + d.count + "\t" + nullableDouble(d.sum) + "\t" + nullableDouble(d.min) + "\t" + nullableDouble(d.max) +
+    "\t" + d.flags + "\t" + copyJson(JSON.stringify(d.data, finiteOrString)) + "\t" + exemplarsCopy(d.exemplars) + "\n"
+  );
+}
+
+/** Doubles inside distribution data that JSON cannot hold (NaN, ±Infinity bounds) become strings. */
+function finiteOrString(_key: string, v: unknown): unknown {
+  return typeof v === "number" && !Number.isFinite(v) ? String(v) : v;
+}
+
+function exemplarsCopy(exemplars: Exemplar[]): string {
+  if (exemplars.length === 0) return "\\N";
+  const json =
+    "[" +
+    exemplars
+      .map(
+        (e) =>
+          `{"timeUnixNano":"${e.timeUnixNano}","value":${e.value === null ? "null" : typeof e.value === "bigint" ? e.value.toString() : doubleJson(e.value)},` +
+          `"traceId":${jsonString(e.traceId)},"spanId":${jsonString(e.spanId)},"filteredAttributes":${attributesJson(e.filteredAttributes)}}`,
+      )
+      .join(",") +
+    "]";
+  return copyJson(json);
+}
+
