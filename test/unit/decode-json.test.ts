@@ -94,3 +94,23 @@ describe("OTLP/JSON decoding is as lenient as the reference collector", () => {
     assert.equal(decodeTraceRequestProtobuf(new Uint8Array()).batch.resourceSpans.length, 0);
   });
 });
+
+describe("what the official http/json exporter really sends", () => {
+  const attrs = (attributes: unknown[]) =>
+    decodeTraceRequestJson(json({ resourceSpans: [{ scopeSpans: [{ spans: [{ traceId: TRACE, spanId: SPAN, attributes }] }] }] })).batch.resourceSpans[0]!
+      .scopeSpans[0]!.spans[0]?.attributes;
+
+  test("a null member (its encoding of NaN and ±Infinity) is an empty value, not a broken span", () => {
+    assert.deepEqual(attrs([{ key: "nan", value: { doubleValue: null } }, { key: "ok", value: { stringValue: "x" } }]), [
+      { key: "nan", value: null },
+      { key: "ok", value: "x" },
+    ]);
+  });
+
+  test("an integral JSON number beyond int64 stays the double it is", () => {
+    assert.deepEqual(attrs([{ key: "big", value: { intValue: 1e19 } }, { key: "max", value: { intValue: "9223372036854775807" } }]), [
+      { key: "big", value: 1e19 },
+      { key: "max", value: 9223372036854775807n },
+    ]);
+  });
+});

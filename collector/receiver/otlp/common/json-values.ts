@@ -63,7 +63,7 @@ const INT = /^-?[0-9]+$/;
 
 export function uint64(v: unknown, what: string): bigint {
   if (v === undefined || v === null) return 0n;
-  if (typeof v === "number" && Number.isInteger(v) && v >= 0) return BigInt(v);
+  if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 2 ** 64) return BigInt(v);
   if (typeof v === "string" && UINT.test(v) && v.length <= 20) {
     const n = BigInt(v);
     if (n < 1n << 64n) return n;
@@ -72,7 +72,7 @@ export function uint64(v: unknown, what: string): bigint {
 }
 
 export function int64(v: unknown, what: string): bigint {
-  if (typeof v === "number" && Number.isInteger(v)) return BigInt(v);
+  if (typeof v === "number" && Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63) return BigInt(v);
   if (typeof v === "string" && INT.test(v) && v.length <= 20) {
     const n = BigInt(v);
     if (n >= -(1n << 63n) && n < 1n << 63n) return n;
@@ -155,26 +155,38 @@ export function jsonAttributes(raw: unknown, depth: number): Attributes {
 export function jsonAnyValue(raw: unknown, depth: number): AnyValue {
   if (raw === undefined || raw === null) return null;
   const v = object(raw, "AnyValue");
+  // A member that is present but null counts as unset: the official http/json exporter sends
+  // NaN and ±Infinity as `"doubleValue": null`, and dropping the whole span would be worse.
+  const member = (camel: string, snake: string): unknown => {
+    const x = field(v, camel, snake);
+    return x === null ? undefined : x;
+  };
   let x: unknown;
-  if ((x = field(v, "stringValue", "string_value")) !== undefined) return string(x, "stringValue");
-  if ((x = field(v, "boolValue", "bool_value")) !== undefined) {
-    if (typeof x !== "boolean") throw new PermanentError("boolValue must be a boolean");
-    return x;
-  }
-  if ((x = field(v, "intValue", "int_value")) !== undefined) return int64(x, "intValue");
-  if ((x = field(v, "doubleValue", "double_value")) !== undefined) return double(x, "doubleValue");
-  if ((x = field(v, "bytesValue", "bytes_value")) !== undefined) return base64(x, "bytesValue");
-  if ((x = field(v, "arrayValue", "array_value")) !== undefined) {
+  if ((x = member("stringValue", "string_value")) !== undefined) return string(x, "stringValue");
+  if ((x = member("boolValue", "bool_value")) !== undefined) return bool(x, "boolValue");
+  if ((x = member("intValue", "int_value")) !== undefined) return int64OrDouble(x, "intValue");
+  if ((x = member("doubleValue", "double_value")) !== undefined) return double(x, "doubleValue");
+  if ((x = member("bytesValue", "bytes_value")) !== undefined) return base64(x, "bytesValue");
+  if ((x = member("arrayValue", "array_value")) !== undefined) {
     if (depth >= MAX_VALUE_DEPTH) throw tooDeep();
-    const values = x === null ? undefined : field(object(x, "arrayValue"), "values");
+    const values = field(object(x, "arrayValue"), "values");
     return values === undefined || values === null ? [] : array(values, "arrayValue.values").map((e) => jsonAnyValue(e, depth + 1));
   }
-  if ((x = field(v, "kvlistValue", "kvlist_value")) !== undefined) {
+  if ((x = member("kvlistValue", "kvlist_value")) !== undefined) {
     if (depth >= MAX_VALUE_DEPTH) throw tooDeep();
-    const values = x === null ? undefined : field(object(x, "kvlistValue"), "values");
-    return new KvList(jsonAttributes(values, depth + 1));
+    return new KvList(jsonAttributes(field(object(x, "kvlistValue"), "values"), depth + 1));
   }
   return null;
+}
+
+/**
+ * An int64 member. A JSON *number* outside the int64 range (the official http/json exporter sends
+ * JS integers ≥ 2^63 this way, while its protobuf sibling sends them as doubles) is kept as the
+ * double it is, rather than stored as an integer no int64 can hold.
+ */
+export function int64OrDouble(v: unknown, what: string): bigint | number {
+  if (typeof v === "number" && Number.isInteger(v) && (v >= 2 ** 63 || v < -(2 ** 63))) return v;
+  return int64(v, what);
 }
 
 function tooDeep(): PermanentError {

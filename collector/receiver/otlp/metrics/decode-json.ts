@@ -7,7 +7,7 @@ import {
   field,
   id,
   int32,
-  int64,
+  int64OrDouble,
   jsonAttributes,
   jsonResource,
   jsonScope,
@@ -158,7 +158,7 @@ function numberValue(p: Json): number | bigint | null {
   const d = field(p, "asDouble", "as_double");
   if (d !== undefined && d !== null) return double(d, "asDouble");
   const i = field(p, "asInt", "as_int");
-  if (i !== undefined && i !== null) return int64(i, "asInt");
+  if (i !== undefined && i !== null) return int64OrDouble(i, "asInt");
   return null;
 }
 
