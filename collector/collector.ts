@@ -25,6 +25,9 @@ import { metricsSignal } from "./receiver/otlp/metrics-signal.ts";
 import { DEFAULT_GROUP_COMMIT as DEFAULT_QUEUE, type GroupCommitOptions as QueueOptions } from "./storage/group-commit.ts";
 import { GroupCommitLogWriter } from "./storage/log-writer.ts";
 import { GroupCommitMetricWriter } from "./storage/metric-writer.ts";
+import { PostgresLogReader } from "./storage/log-reader.ts";
+import { PostgresMetricReader } from "./storage/metric-reader.ts";
+import { PostgresRunReader } from "./storage/run-reader.ts";
 
 /** Until the span writer moves onto the shared queue, one option shape is mapped onto the other. */
 function groupCommitFor(spans: GroupCommitOptions | undefined): QueueOptions {
@@ -89,6 +92,9 @@ export async function startCollector(config: CollectorConfig, options: Collector
       apiRouter({
         pool,
         traces: new PostgresTraceReader(pool),
+        runs: new PostgresRunReader(pool),
+        metrics: new PostgresMetricReader(pool),
+        logs: new PostgresLogReader(pool),
         health: () => ({ version: packageVersion(), storage: { kind: storage.kind, postgresVersion, schemaVersion: schema.to } }),
         log,
       }),

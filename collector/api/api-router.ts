@@ -1,12 +1,20 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import type pg from "pg";
 import { PermanentError, RetryableError, errorMessage } from "../errors.ts";
+import type { PostgresLogReader } from "../storage/log-reader.ts";
+import type { PostgresMetricReader } from "../storage/metric-reader.ts";
+import type { PostgresRunReader } from "../storage/run-reader.ts";
 import type { TraceReader } from "../storage/trace-reader.ts";
+import { metricsRoutes } from "./metrics-routes.ts";
+import { runsRoutes } from "./runs-routes.ts";
 import { tracesRoutes } from "./traces-routes.ts";
 
 export interface ApiDeps {
   pool: pg.Pool;
   traces: TraceReader;
+  runs: PostgresRunReader;
+  metrics: PostgresMetricReader;
+  logs: PostgresLogReader;
   health: () => Record<string, unknown>;
   log: (message: string) => void;
 }
@@ -25,6 +33,8 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   router.use(tracesRoutes(deps.traces));
+  router.use(runsRoutes(deps.runs, deps.metrics, deps.logs));
+  router.use(metricsRoutes(deps.metrics));
 
   router.use((req, _res, next) => next(new PermanentError(`no such API endpoint: ${req.method} ${req.baseUrl}${req.path}`, 404)));
 
@@ -32,6 +42,11 @@ export function apiRouter(deps: ApiDeps): Router {
     let status = 500;
     let message = errorMessage(err);
     if (err instanceof PermanentError) status = err.httpStatus;
+    else if (isClientHttpError(err)) {
+      // express.json() errors: malformed or oversized bodies, unsupported charsets.
+      status = err.status;
+      message = `request body: ${message}`;
+    }
     else if (err instanceof RetryableError) {
       status = err.httpStatus;
       res.set("Retry-After", String(err.retryAfterSeconds));
@@ -46,7 +61,13 @@ export function apiRouter(deps: ApiDeps): Router {
   return router;
 }
 
+function isClientHttpError(err: unknown): err is Error & { status: number } {
+  const status = (err as { status?: unknown })?.status;
+  return err instanceof Error && typeof status === "number" && status >= 400 && status < 500;
+}
+
 function isDatabaseUnavailable(err: unknown): boolean {
   const code = (err as { code?: string })?.code ?? "";
-  return /^(08|53|57)/.test(code) || code === "ECONNREFUSED" || code === "ECONNRESET" || /Connection terminated|timeout exceeded when trying to connect/i.test(errorMessage(err));
+  // 3D000: the database is gone; 28: credentials refused; 55000: it does not accept connections.
+  return /^(08|28|3D|53|57)/.test(code) || code === "55000" || code === "ECONNREFUSED" || code === "ECONNRESET" || /Connection terminated|timeout exceeded when trying to connect/i.test(errorMessage(err));
 }

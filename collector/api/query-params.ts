@@ -73,16 +73,60 @@ export function attributeParams(query: Query): Array<{ key: string; anyOf: Attri
   return out;
 }
 
-export function encodeCursor(cursor: TraceCursor): string {
-  return Buffer.from(`${cursor.startTimeUnixNano}:${cursor.traceId}`).toString("base64url");
+/** Opaque page cursors: the keyset position (or offset) as text parts, base64url-encoded. */
+export function encodeCursor(...parts: Array<string | number | bigint>): string {
+  return Buffer.from(parts.join(":")).toString("base64url");
 }
 
-export function cursorParam(query: Query, name: string): TraceCursor | undefined {
+/** Decodes a cursor whose text must match `shape` (a regex with one group per part). */
+export function cursorParts(query: Query, name: string, shape: RegExp): string[] | undefined {
   const s = optionalString(query, name);
   if (s === undefined || s === "") return undefined;
-  const m = /^(\d{1,19}):([0-9a-f]{32})$/.exec(Buffer.from(s, "base64url").toString("latin1"));
+  const m = shape.exec(Buffer.from(s, "base64url").toString("latin1"));
   if (!m) throw new PermanentError(`${name} is not a cursor this API returned`);
-  return { startTimeUnixNano: BigInt(m[1]!), traceId: m[2]! };
+  return m.slice(1);
+}
+
+export function traceCursorParam(query: Query, name: string): TraceCursor | undefined {
+  const parts = cursorParts(query, name, /^(\d{1,19}):([0-9a-f]{32})$/);
+  return parts && { startTimeUnixNano: BigInt(parts[0]!), traceId: parts[1]! };
+}
+
+/** A comma-separated or repeated list parameter (`runs=a,b` or `run=a&run=b`). */
+export function listParam(query: Query, ...names: string[]): string[] | undefined {
+  const out: string[] = [];
+  let given = false;
+  for (const name of names) {
+    const raw = query[name];
+    if (raw === undefined) continue;
+    given = true;
+    for (const v of Array.isArray(raw) ? raw : [raw]) {
+      if (typeof v !== "string") throw new PermanentError(`${name} must be text`);
+      out.push(...v.split(",").map((x) => x.trim()).filter(Boolean));
+    }
+  }
+  return given ? out : undefined;
+}
+
+export function boolParam(query: Query, name: string): boolean | undefined {
+  const s = optionalString(query, name);
+  if (s === undefined || s === "") return undefined;
+  if (s !== "true" && s !== "false") throw new PermanentError(`${name} must be true or false`);
+  return s === "true";
+}
+
+/** A JSON object parameter, e.g. context={"subset":"train"}. */
+export function jsonObjectParam(query: Query, name: string): Record<string, unknown> | undefined {
+  const s = optionalString(query, name);
+  if (s === undefined || s === "") return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(s);
+  } catch {
+    throw new PermanentError(`${name} must be a JSON object`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new PermanentError(`${name} must be a JSON object`);
+  return parsed as Record<string, unknown>;
 }
 
 const TRACE_ID = /^[0-9a-fA-F]{32}$/;

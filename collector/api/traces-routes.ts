@@ -6,13 +6,13 @@ import type { TraceReader } from "../storage/trace-reader.ts";
 import { projectParam } from "./project.ts";
 import {
   attributeParams,
-  cursorParam,
   durationParam,
   encodeCursor,
   enumParam,
   intParam,
   optionalString,
   timeParam,
+  traceCursorParam,
   traceIdParam,
 } from "./query-params.ts";
 import { renderTraceJson } from "./render-trace.ts";
@@ -33,9 +33,9 @@ export function tracesRoutes(reader: TraceReader): Router {
       maxDurationNanos: durationParam(q, "maxDuration"),
       status: enumParam(q, "status", ["error", "ok"] as const),
       limit: intParam(q, "limit", 50, 1, 1000),
-      after: cursorParam(q, "cursor"),
+      after: traceCursorParam(q, "cursor"),
     });
-    res.json({ traces: page.traces, nextCursor: page.next ? encodeCursor(page.next) : null });
+    res.json({ traces: page.traces, nextCursor: page.next ? encodeCursor(page.next.startTimeUnixNano, page.next.traceId) : null });
   });
 
   router.get("/traces/:traceId", async (req, res) => {

@@ -124,6 +124,10 @@ export class GroupCommitSpanWriter implements SpanWriter {
   private async commit(group: Pending[]): Promise<void> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: without this one, a connection killed mid-transaction
+    // (Postgres restart, pg_terminate_backend) emits an unhandled 'error' and crashes the process.
+    const onError = (err: Error): void => void (broken ??= err);
+    client.on("error", onError);
     try {
       await ensureStage(client);
       await client.query("BEGIN");
@@ -141,6 +145,7 @@ export class GroupCommitSpanWriter implements SpanWriter {
       if (!(classifyPgError(err) instanceof PermanentError)) broken ??= err as Error;
       throw err;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }

@@ -1,0 +1,78 @@
+import type { PointColumns } from "../storage/metric-reader.ts";
+
+export type XAxis = "step" | "epoch" | "time";
+
+/** A series' points on one x-axis: the indices (into PointColumns) of the points to show, in x order. */
+export interface AxisPoints {
+  indices: Uint32Array;
+  /** Whether points were dropped to meet the budget. */
+  downsampled: boolean;
+}
+
+/**
+ * Steps for points that have none: numbered in time order (0, 1, 2, …), after any explicit steps.
+ * The columns arrive ordered by step with step-less points last, by time, so numbering is one pass.
+ */
+export function fillMissingSteps(cols: PointColumns): void {
+  let next = 0;
+  for (let i = 0; i < cols.step.length; i++) {
+    const s = cols.step[i]!;
+    if (Number.isNaN(s)) cols.step[i] = next++;
+    else next = s + 1;
+  }
+}
+
+/**
+ * Orders the points along the x-axis and, when there are more than maxPoints, keeps per bucket of
+ * x the first, the last, the lowest and the highest point (M4): the curve's shape and every
+ * extreme survive, which random sampling or averaging would lose. NaN values never count as the
+ * lowest or highest but are kept when first or last. maxPoints 0 means full resolution.
+ */
+export function axisPoints(cols: PointColumns, axis: XAxis, maxPoints: number): AxisPoints {
+  const n = cols.value.length;
+  let order: number[] = [];
+  if (axis === "step") order = range(n);
+  else if (axis === "epoch") {
+    for (let i = 0; i < n; i++) if (!Number.isNaN(cols.epoch[i]!)) order.push(i);
+    order.sort((a, b) => cols.epoch[a]! - cols.epoch[b]! || cols.step[a]! - cols.step[b]!);
+  } else {
+    order = range(n);
+    order.sort((a, b) => (cols.time[a]! < cols.time[b]! ? -1 : cols.time[a]! > cols.time[b]! ? 1 : cols.step[a]! - cols.step[b]!));
+  }
+  if (maxPoints <= 0 || order.length <= maxPoints) return { indices: Uint32Array.from(order), downsampled: false };
+
+  const x = (i: number): number => (axis === "step" ? cols.step[i]! : axis === "epoch" ? cols.epoch[i]! : Number(cols.time[i]!));
+  const buckets = Math.max(1, Math.floor(maxPoints / 4));
+  const lo = x(order[0]!);
+  const span = x(order[order.length - 1]!) - lo;
+  const keep: number[] = [];
+  let bucketStart = 0;
+  while (bucketStart < order.length) {
+    const b = bucketOf(x(order[bucketStart]!), lo, span, buckets);
+    let end = bucketStart + 1;
+    while (end < order.length && bucketOf(x(order[end]!), lo, span, buckets) === b) end++;
+    let min = -1;
+    let max = -1;
+    for (let k = bucketStart; k < end; k++) {
+      const v = cols.value[order[k]!]!;
+      if (Number.isNaN(v)) continue;
+      if (min === -1 || v < cols.value[order[min]!]!) min = k;
+      if (max === -1 || v > cols.value[order[max]!]!) max = k;
+    }
+    const picked = [bucketStart, end - 1, min, max].filter((k) => k >= 0).sort((a, b) => a - b);
+    for (let j = 0; j < picked.length; j++) if (j === 0 || picked[j] !== picked[j - 1]) keep.push(order[picked[j]!]!);
+    bucketStart = end;
+  }
+  return { indices: Uint32Array.from(keep), downsampled: true };
+}
+
+function bucketOf(x: number, lo: number, span: number, buckets: number): number {
+  if (span <= 0) return 0;
+  return Math.min(buckets - 1, Math.floor(((x - lo) / span) * buckets));
+}
+
+function range(n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
+}

@@ -1,0 +1,56 @@
+import { Router } from "express";
+import { PermanentError } from "../errors.ts";
+import { KvList, type AnyValue } from "../model/any-value.ts";
+import { contextJson } from "../normalize/normalize-metrics.ts";
+import type { PostgresMetricReader } from "../storage/metric-reader.ts";
+import { axisPoints, fillMissingSteps, type XAxis } from "./downsample.ts";
+import { projectParam } from "./project.ts";
+import { enumParam, intParam, jsonObjectParam, listParam, type Query } from "./query-params.ts";
+import { seriesPointsJson } from "./render-metrics.ts";
+
+/**
+ * GET /api/metrics: series (run, name, context) with their points, for charts. Server-side
+ * downsampling (M4, see downsample.ts) with points=N; full resolution without it.
+ */
+export function metricsRoutes(metrics: PostgresMetricReader): Router {
+  const router = Router();
+  router.get("/metrics", async (req, res) => {
+    const q = req.query as Query;
+    const runIds = listParam(q, "runs", "run");
+    const names = listParam(q, "names", "name");
+    if (!runIds && !names) throw new PermanentError("give runs=<id,…> and/or names=<metric,…>");
+    const project = projectParam(q);
+    const axis = enumParam(q, "x", ["step", "epoch", "time"] as const) ?? "step";
+    const maxPoints = intParam(q, "points", 0, 0, 1_000_000);
+    const series = await metrics.findSeries({
+      project,
+      runIds,
+      names,
+      context: contextJsonParam(jsonObjectParam(q, "context")),
+      kinds: ["gauge", "sum"],
+      limit: intParam(q, "limit", 1000, 1, 10_000),
+    });
+    const columns = await metrics.readPoints(project, series.map((s) => s.seriesId));
+    const parts = series.map((s) => {
+      const cols = columns.get(s.seriesId)!;
+      fillMissingSteps(cols);
+      return seriesPointsJson(s, cols, axis as XAxis, axisPoints(cols, axis, maxPoints));
+    });
+    res.type("application/json").send(`{"x":"${axis}","series":[${parts.join(",")}]}`);
+  });
+  return router;
+}
+
+/** A context filter given as plain JSON, in the stored form (so {"epoch": 1} matches the integer 1). */
+export function contextJsonParam(context: Record<string, unknown> | undefined): string | undefined {
+  if (!context) return undefined;
+  return contextJson(Object.entries(context).map(([key, value]) => ({ key, value: plainToValue(value) })));
+}
+
+function plainToValue(v: unknown): AnyValue {
+  if (v === null || typeof v === "string" || typeof v === "boolean") return v;
+  if (typeof v === "number") return Number.isInteger(v) ? BigInt(v) : v;
+  if (Array.isArray(v)) return v.map(plainToValue);
+  if (typeof v === "object") return new KvList(Object.entries(v as object).map(([key, value]) => ({ key, value: plainToValue(value) })));
+  throw new PermanentError("context values must be JSON");
+}

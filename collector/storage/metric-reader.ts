@@ -1,0 +1,235 @@
+import type pg from "pg";
+import { to as copyTo } from "pg-copy-streams";
+import type { SeriesKind } from "../normalize/normalize-metrics.ts";
+
+/** Reads metric series and their points (the read half of the storage seam for metrics). */
+
+export interface SeriesQuery {
+  project: string;
+  runIds?: string[];
+  names?: string[];
+  /** Series whose context contains this JSON object (stored JSON form). */
+  context?: string;
+  kinds?: SeriesKind[];
+  limit: number;
+}
+
+export interface SeriesInfo {
+  seriesId: string;
+  runId: string;
+  name: string;
+  kind: SeriesKind;
+  /** Stored JSON text of the context object. */
+  context: string;
+  unit: string;
+  description: string;
+  temporality: number;
+  monotonic: boolean;
+  valueType: "int" | "double" | null;
+  pointCount: number;
+  lastStep: string | null;
+  lastTimeUnixNano: string | null;
+  lastValue: number | null;
+  minValue: number | null;
+  maxValue: number | null;
+}
+
+/**
+ * A series' points in columns, ordered by step (points without a step last, by time).
+ * step/epoch are NaN where the point has none.
+ */
+export interface PointColumns {
+  step: Float64Array;
+  epoch: Float64Array;
+  time: BigInt64Array;
+  value: Float64Array;
+}
+
+export class PostgresMetricReader {
+  constructor(private readonly pool: pg.Pool) {}
+
+  async findSeries(q: SeriesQuery): Promise<SeriesInfo[]> {
+    const params: unknown[] = [q.project];
+    const p = (v: unknown): string => `$${params.push(v)}`;
+    const where = ["s.project = $1"];
+    if (q.runIds) where.push(`s.run_id = ANY (${p(q.runIds)}::text[])`);
+    if (q.names) where.push(`s.name = ANY (${p(q.names)}::text[])`);
+    if (q.context) where.push(`s.context @> ${p(q.context)}::jsonb`);
+    if (q.kinds) where.push(`s.kind = ANY (${p(q.kinds)}::text[])`);
+    const { rows } = await this.pool.query<SeriesRow>(
+      `SELECT encode(s.series_id, 'hex') AS series_id, s.run_id, s.name, s.kind, s.context::text AS context, s.unit, s.description,
+              s.temporality, s.monotonic, s.value_type, s.point_count, s.last_step, s.last_time_unix_nano, s.last_value, s.min_value, s.max_value
+         FROM metric_series s
+        WHERE ${where.join(" AND ")}
+        ORDER BY s.run_id, s.name, s.context::text
+        LIMIT ${p(q.limit)}`,
+      params,
+    );
+    return rows.map(toSeriesInfo);
+  }
+
+  /**
+   * Every point of the given series, at full resolution. Points stream out of Postgres as binary
+   * COPY (no per-row objects), on two connections at once for many series.
+   */
+  async readPoints(project: string, seriesIds: string[]): Promise<Map<string, PointColumns>> {
+    const out = new Map<string, PointColumns>();
+    if (seriesIds.length === 0) return out;
+    const half = Math.ceil(seriesIds.length / 2);
+    const parts = seriesIds.length > 8 ? [seriesIds.slice(0, half), seriesIds.slice(half)] : [seriesIds];
+    const results = await Promise.all(parts.map((ids) => this.readPart(project, ids)));
+    for (const part of results) for (const [id, cols] of part) out.set(id, cols);
+    return out;
+  }
+
+  private async readPart(project: string, seriesIds: string[]): Promise<Map<string, PointColumns>> {
+    const client = await this.pool.connect();
+    try {
+      await client.query("BEGIN");
+      // COPY takes no bind parameters: the series to read go through a temporary table.
+      await client.query("CREATE TEMP TABLE IF NOT EXISTS read_series (no integer, project text, series_id bytea) ON COMMIT DELETE ROWS");
+      await client.query("INSERT INTO read_series SELECT o - 1, $1, decode(id, 'hex') FROM unnest($2::text[]) WITH ORDINALITY AS u(id, o)", [
+        project,
+        seriesIds,
+      ]);
+      const chunks: Buffer[] = [];
+      const stream = client.query(
+        copyTo(`COPY (SELECT r.no, p.step, p.epoch, p.time_unix_nano, p.value
+                        FROM read_series r
+                        JOIN LATERAL (SELECT step, epoch, time_unix_nano, value FROM metric_points m
+                                       WHERE m.project = r.project AND m.series_id = r.series_id
+                                       ORDER BY m.step, m.time_unix_nano) p ON true
+                       ORDER BY r.no) TO STDOUT (FORMAT binary)`),
+      );
+      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      await client.query("COMMIT");
+      return splitColumns(Buffer.concat(chunks), seriesIds);
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async readDistributions(project: string, seriesIds: string[]): Promise<Map<string, DistributionRow[]>> {
+    const { rows } = await this.pool.query<DistributionRow & { series_id: string }>(
+      `SELECT encode(series_id, 'hex') AS series_id, step, epoch, time_unix_nano, start_time_unix_nano, count::text AS count, sum, min, max, flags, data
+         FROM metric_distributions
+        WHERE project = $1 AND series_id = ANY ($2::bytea[])
+        ORDER BY series_id, step, time_unix_nano`,
+      [project, seriesIds.map((id) => Buffer.from(id, "hex"))],
+    );
+    const out = new Map<string, DistributionRow[]>();
+    for (const { series_id, ...row } of rows) {
+      let list = out.get(series_id);
+      if (!list) out.set(series_id, (list = []));
+      list.push(row);
+    }
+    return out;
+  }
+}
+
+export interface DistributionRow {
+  step: string | null;
+  epoch: string | null;
+  time_unix_nano: string;
+  start_time_unix_nano: string;
+  count: string;
+  sum: number | null;
+  min: number | null;
+  max: number | null;
+  flags: number;
+  data: Record<string, unknown>;
+}
+
+interface SeriesRow {
+  series_id: string;
+  run_id: string;
+  name: string;
+  kind: SeriesKind;
+  context: string;
+  unit: string;
+  description: string;
+  temporality: number;
+  monotonic: boolean;
+  value_type: "int" | "double" | null;
+  point_count: string;
+  last_step: string | null;
+  last_time_unix_nano: string | null;
+  last_value: number | null;
+  min_value: number | null;
+  max_value: number | null;
+}
+
+function toSeriesInfo(r: SeriesRow): SeriesInfo {
+  return {
+    seriesId: r.series_id,
+    runId: r.run_id,
+    name: r.name,
+    kind: r.kind,
+    context: r.context,
+    unit: r.unit,
+    description: r.description,
+    temporality: r.temporality,
+    monotonic: r.monotonic,
+    valueType: r.value_type,
+    pointCount: Number(r.point_count),
+    lastStep: r.last_step,
+    lastTimeUnixNano: r.last_time_unix_nano,
+    lastValue: r.last_value,
+    minValue: r.min_value,
+    maxValue: r.max_value,
+  };
+}
+
+/**
+ * Parses PostgreSQL binary COPY rows of (int4 no, int8 step, int8 epoch, int8 time, float8 value)
+ * into per-series columns. Format: 19-byte header, then per row an int16 field count and, per
+ * field, an int32 length (-1 for NULL) and the bytes; a field count of -1 ends the data.
+ */
+function splitColumns(data: Buffer, seriesIds: string[]): Map<string, PointColumns> {
+  const HEADER = 11 + 4 + 4;
+  const counts = new Array<number>(seriesIds.length).fill(0);
+  // First pass: count rows per series so the columns can be allocated exactly.
+  let pos = HEADER + data.readUInt32BE(HEADER - 4);
+  const starts: number[] = [];
+  while (pos < data.length) {
+    const fields = data.readInt16BE(pos);
+    if (fields === -1) break;
+    starts.push(pos);
+    const no = data.readInt32BE(pos + 2 + 4);
+    counts[no]!++;
+    pos += 2;
+    for (let f = 0; f < fields; f++) {
+      const len = data.readInt32BE(pos);
+      pos += 4 + (len > 0 ? len : 0);
+    }
+  }
+  const out = new Map<string, PointColumns>();
+  const cols = seriesIds.map((_, i) => {
+    const n = counts[i]!;
+    return { step: new Float64Array(n), epoch: new Float64Array(n), time: new BigInt64Array(n), value: new Float64Array(n), fill: 0 };
+  });
+  for (const start of starts) {
+    let p = start + 2;
+    const no = data.readInt32BE(p + 4);
+    p += 8;
+    const c = cols[no]!;
+    const i = c.fill++;
+    const stepLen = data.readInt32BE(p);
+    c.step[i] = stepLen === -1 ? NaN : Number(data.readBigInt64BE(p + 4));
+    p += 4 + Math.max(stepLen, 0);
+    const epochLen = data.readInt32BE(p);
+    c.epoch[i] = epochLen === -1 ? NaN : Number(data.readBigInt64BE(p + 4));
+    p += 4 + Math.max(epochLen, 0);
+    c.time[i] = data.readBigInt64BE(p + 4);
+    p += 12;
+    c.value[i] = data.readDoubleBE(p + 4);
+  }
+  seriesIds.forEach((id, i) => {
+    const { step, epoch, time, value } = cols[i]!;
+    out.set(id, { step, epoch, time, value });
+  });
+  return out;
+}
