@@ -73,6 +73,7 @@ CREATE TABLE IF NOT EXISTS spans (
   dropped_links_count      integer  NOT NULL DEFAULT 0,
   resource_id              bytea    NOT NULL,  -- → resources
   scope_id                 bytea    NOT NULL,  -- → scopes
+  run_id                   text     NOT NULL,  -- → runs: the span's own sightline.run.id, else its resource's run
   received_at              timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (project, trace_id, span_id)
 );

@@ -15,24 +15,20 @@ import { tracesSignal } from "./receiver/otlp/traces-signal.ts";
 import { checkServer, createPool, redactUrl } from "./storage/database.ts";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./storage/embedded-postgres.ts";
 import { migrate } from "./storage/migrate.ts";
-import { GroupCommitSpanWriter, type GroupCommitOptions, DEFAULT_GROUP_COMMIT } from "./storage/span-writer.ts";
+import { DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./storage/group-commit.ts";
+import { GroupCommitSpanWriter } from "./storage/span-writer.ts";
 import { PostgresTraceReader } from "./storage/trace-reader.ts";
 import { landingPage } from "./api/landing-page.ts";
 import { LogsPipeline } from "./pipeline/logs-pipeline.ts";
 import { MetricsPipeline } from "./pipeline/metrics-pipeline.ts";
 import { logsSignal } from "./receiver/otlp/logs-signal.ts";
 import { metricsSignal } from "./receiver/otlp/metrics-signal.ts";
-import { DEFAULT_GROUP_COMMIT as DEFAULT_QUEUE, type GroupCommitOptions as QueueOptions } from "./storage/group-commit.ts";
 import { GroupCommitLogWriter } from "./storage/log-writer.ts";
 import { GroupCommitMetricWriter } from "./storage/metric-writer.ts";
 import { PostgresLogReader } from "./storage/log-reader.ts";
 import { PostgresMetricReader } from "./storage/metric-reader.ts";
 import { PostgresRunReader } from "./storage/run-reader.ts";
 
-/** Until the span writer moves onto the shared queue, one option shape is mapped onto the other. */
-function groupCommitFor(spans: GroupCommitOptions | undefined): QueueOptions {
-  return spans ? { maxBatchRows: spans.maxBatchSpans, maxQueuedRows: spans.maxQueuedSpans, concurrency: spans.concurrency } : DEFAULT_QUEUE;
-}
 
 export interface RunningCollector {
   /** http://host:port of OTLP/HTTP, the API and the UI. */
@@ -69,9 +65,10 @@ export async function startCollector(config: CollectorConfig, options: Collector
     const postgresVersion = await checkServer(pool);
     const schema = await migrate(pool);
 
-    const spanWriter = new GroupCommitSpanWriter(pool, options.groupCommit ?? DEFAULT_GROUP_COMMIT);
-    const metricWriter = new GroupCommitMetricWriter(pool, groupCommitFor(options.groupCommit));
-    const logWriter = new GroupCommitLogWriter(pool, groupCommitFor(options.groupCommit));
+    const groupCommit = options.groupCommit ?? DEFAULT_GROUP_COMMIT;
+    const spanWriter = new GroupCommitSpanWriter(pool, groupCommit);
+    const metricWriter = new GroupCommitMetricWriter(pool, groupCommit);
+    const logWriter = new GroupCommitLogWriter(pool, groupCommit);
     cleanups.push(() => spanWriter.close(), () => metricWriter.close(), () => logWriter.close());
     const signals = [
       tracesSignal(new TracePipeline(spanWriter)),

@@ -75,7 +75,7 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
   for (const rm of batch.resourceMetrics) {
     const project = projectOf(rm.resource);
     const run = runOf(rm.resource);
-    out.runs.push({ ...run, project, resourceAttributes: attributesJson(rm.resource.attributes) });
+    out.runs.push({ ...run, project, resourceAttributes: rm.resource.attributes });
     for (const sm of rm.scopeMetrics) {
       for (const metric of sm.metrics) {
         const data = metric.data;

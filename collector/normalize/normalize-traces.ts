@@ -1,10 +1,19 @@
 import type { TraceBatch } from "../model/trace.ts";
 import type { NormalizedTraceBatch } from "../storage/trace-records.ts";
 import { projectOf, serviceNameOf } from "./resource-identity.ts";
+import { ownRunId, runOf, type ProjectRun } from "./run-identity.ts";
 
-/** The normalize stage for traces: pure, derives per-resource fields; spans pass through untouched. */
+/** The normalize stage for traces: pure, derives per-resource fields and runs; spans pass through untouched. */
 export function normalizeTraces(batch: TraceBatch): NormalizedTraceBatch {
-  return {
-    resourceSpans: batch.resourceSpans.map((rs) => ({ ...rs, project: projectOf(rs.resource), serviceName: serviceNameOf(rs.resource) })),
-  };
+  const runs: ProjectRun[] = [];
+  const resourceSpans = batch.resourceSpans.map((rs) => {
+    const project = projectOf(rs.resource);
+    const run = runOf(rs.resource);
+    runs.push({ ...run, project, resourceAttributes: rs.resource.attributes });
+    const own = new Set<string>();
+    for (const ss of rs.scopeSpans) for (const span of ss.spans) own.add(ownRunId(span.attributes, run.runId));
+    for (const id of own) if (id !== run.runId) runs.push({ runId: id, implicit: false, project });
+    return { ...rs, project, serviceName: serviceNameOf(rs.resource), runId: run.runId };
+  });
+  return { runs, resourceSpans };
 }

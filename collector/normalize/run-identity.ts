@@ -25,8 +25,16 @@ export interface RunInfo {
   hparams?: JsonObject;
 }
 
-/** A run as one request states it, with its project and (optionally) its resource attributes as stored JSON. */
-export type ProjectRun = RunInfo & { project: string; resourceAttributes?: string };
+/** A run as one request states it, with its project and (optionally) the resource attributes it came with. */
+export type ProjectRun = RunInfo & { project: string; resourceAttributes?: Attributes };
+
+/**
+ * The run an individual span or log record belongs to: its own `sightline.run.id` attribute if it
+ * has one (so one process can work for several runs), else its resource's run.
+ */
+export function ownRunId(attributes: Attributes, resourceRunId: string): string {
+  return stringAttribute(attributes, ATTR.runId)?.trim() || resourceRunId;
+}
 
 /** The resource attributes that identify a process when no sightline.run.id is given, in this order. */
 export const IMPLICIT_RUN_IDENTITY = ["service.name", "service.instance.id", "host.name", "process.pid"] as const;

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type pg from "pg";
 import type { LogRecord } from "../model/logs.ts";
-import { recordRunId, type NormalizedLogsBatch } from "../normalize/normalize-logs.ts";
-import type { ProjectRun } from "../normalize/run-identity.ts";
+import type { NormalizedLogsBatch } from "../normalize/normalize-logs.ts";
+import { ownRunId, type ProjectRun } from "../normalize/run-identity.ts";
 import { copyHexBytes, copyJson, copyText } from "./copy-text.ts";
 import { copyIn, createStage } from "./copy-stream.ts";
 import { DEFAULT_GROUP_COMMIT, GroupCommitQueue, type GroupCommitOptions } from "./group-commit.ts";
@@ -48,7 +48,7 @@ export class GroupCommitLogWriter implements LogWriter {
         used = true;
         const scope = scopeRow(rl.project, sl.scope, sl.schemaUrl);
         scopes.push(scope);
-        sl.logRecords.forEach((record, index) => lines.push(logLine(rl.project, recordRunId(record.attributes, rl.runId), resource.resourceId, scope.scopeId, index, record)));
+        sl.logRecords.forEach((record, index) => lines.push(logLine(rl.project, ownRunId(record.attributes, rl.runId), resource.resourceId, scope.scopeId, index, record)));
       }
       if (used) resources.push(resource);
     }

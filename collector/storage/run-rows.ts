@@ -1,6 +1,6 @@
 import type pg from "pg";
 import type { ProjectRun, RunInfo } from "../normalize/run-identity.ts";
-import { storableString } from "./stored-json.ts";
+import { attributesJson, storableString } from "./stored-json.ts";
 
 /**
  * Creates or updates the runs a transaction touches, before anything else it writes, ordered by
@@ -38,7 +38,7 @@ export async function upsertRuns(client: pg.PoolClient, runs: Iterable<ProjectRu
       merged.map((r) => (r.tags === undefined ? null : JSON.stringify(r.tags.map(storableString)))),
       merged.map((r) => r.status ?? null),
       merged.map((r) => (r.hparams === undefined ? null : storableJson(r.hparams))),
-      merged.map((r) => r.resourceAttributes ?? null),
+      merged.map((r) => (r.resourceAttributes === undefined ? null : attributesJson(r.resourceAttributes))),
     ],
   );
 }

@@ -1,10 +1,11 @@
-import { createHash } from "node:crypto";
-import type { InstrumentationScope, Span } from "../model/trace.ts";
+import type { Span } from "../model/trace.ts";
+import { ownRunId } from "../normalize/run-identity.ts";
 import { copyHexBytes, copyJson, copyText } from "./copy-text.ts";
+import { resourceRow, scopeRow, type ResourceRow, type ScopeRow } from "./resource-rows.ts";
 import { attributesJson, jsonString } from "./stored-json.ts";
 import type { NormalizedTraceBatch } from "./trace-records.ts";
 
-/** Model → rows (the ToRow half of the storage seam): COPY text for spans, parameters for resources and scopes. */
+/** Model → rows (the ToRow half of the storage seam): COPY text for spans, parameters for the rest. */
 
 export const SPAN_COLUMNS = [
   "project",
@@ -28,25 +29,13 @@ export const SPAN_COLUMNS = [
   "dropped_links_count",
   "resource_id",
   "scope_id",
+  "run_id",
 ] as const;
 
-export interface ResourceRow {
+export interface RunTrace {
   project: string;
-  resourceId: string;
-  attributes: string;
-  droppedAttributesCount: number;
-  schemaUrl: string;
-  serviceName: string;
-}
-
-export interface ScopeRow {
-  project: string;
-  scopeId: string;
-  name: string;
-  version: string;
-  attributes: string;
-  droppedAttributesCount: number;
-  schemaUrl: string;
+  runId: string;
+  traceId: string;
 }
 
 export interface EncodedSpans {
@@ -55,38 +44,36 @@ export interface EncodedSpans {
   spanCount: number;
   resources: ResourceRow[];
   scopes: ScopeRow[];
+  /** The distinct (run, trace) pairs of the batch. */
+  runTraces: RunTrace[];
 }
 
 export function encodeSpans(batch: NormalizedTraceBatch): EncodedSpans {
   const lines: string[] = [];
   const resources: ResourceRow[] = [];
   const scopes: ScopeRow[] = [];
+  const runTraces = new Map<string, RunTrace>();
   for (const rs of batch.resourceSpans) {
     const project = copyText(rs.project);
     const serviceName = copyText(rs.serviceName);
-    const resourceAttributes = attributesJson(rs.resource.attributes);
-    const resourceId = contentId(resourceAttributes, String(rs.resource.droppedAttributesCount), rs.schemaUrl);
+    const resource = resourceRow(rs.project, rs.serviceName, rs.resource, rs.schemaUrl);
     let resourceUsed = false;
     for (const ss of rs.scopeSpans) {
       if (ss.spans.length === 0) continue;
       resourceUsed = true;
       const scope = scopeRow(rs.project, ss.scope, ss.schemaUrl);
       scopes.push(scope);
-      const ids = "\t" + copyHexBytes(resourceId) + "\t" + copyHexBytes(scope.scopeId);
-      for (const span of ss.spans) lines.push(spanLine(project, serviceName, span) + ids);
+      const ids = "\t" + copyHexBytes(resource.resourceId) + "\t" + copyHexBytes(scope.scopeId) + "\t";
+      for (const span of ss.spans) {
+        const runId = ownRunId(span.attributes, rs.runId);
+        lines.push(spanLine(project, serviceName, span) + ids + copyText(runId));
+        const key = `${rs.project}\0${runId}\0${span.traceId}`;
+        if (!runTraces.has(key)) runTraces.set(key, { project: rs.project, runId, traceId: span.traceId });
+      }
     }
-    if (resourceUsed) {
-      resources.push({
-        project: rs.project,
-        resourceId,
-        attributes: resourceAttributes,
-        droppedAttributesCount: rs.resource.droppedAttributesCount,
-        schemaUrl: rs.schemaUrl,
-        serviceName: rs.serviceName,
-      });
-    }
+    if (resourceUsed) resources.push(resource);
   }
-  return { copyText: lines.length === 0 ? "" : lines.join("\n") + "\n", spanCount: lines.length, resources, scopes };
+  return { copyText: lines.length === 0 ? "" : lines.join("\n") + "\n", spanCount: lines.length, resources, scopes, runTraces: [...runTraces.values()] };
 }
 
 function spanLine(project: string, serviceName: string, s: Span): string {
@@ -139,24 +126,4 @@ function linksJson(s: Span): string {
       .join(",") +
     "]"
   );
-}
-
-function scopeRow(project: string, scope: InstrumentationScope, schemaUrl: string): ScopeRow {
-  const attributes = attributesJson(scope.attributes);
-  return {
-    project,
-    scopeId: contentId(scope.name, scope.version, attributes, String(scope.droppedAttributesCount), schemaUrl),
-    name: scope.name,
-    version: scope.version,
-    attributes,
-    droppedAttributesCount: scope.droppedAttributesCount,
-    schemaUrl,
-  };
-}
-
-/** A 16-byte content hash (hex) naming a resource or scope; parts are length-prefixed so they cannot run together. */
-function contentId(...parts: string[]): string {
-  const h = createHash("md5");
-  for (const p of parts) h.update(`${p.length}:${p}`);
-  return h.digest("hex");
 }

@@ -1,12 +1,14 @@
 import type pg from "pg";
-import { from as copyFrom } from "pg-copy-streams";
-import { OverloadedError, PermanentError, type RetryableError } from "../errors.ts";
-import { classifyPgError, isDeadlock } from "./pg-errors.ts";
+import type { ProjectRun } from "../normalize/run-identity.ts";
+import { copyIn, createStage } from "./copy-stream.ts";
+import { DEFAULT_GROUP_COMMIT, GroupCommitQueue, type GroupCommitOptions } from "./group-commit.ts";
+import { upsertResourcesAndScopes } from "./resource-rows.ts";
+import { upsertRuns } from "./run-rows.ts";
 import { encodeSpans, SPAN_COLUMNS, type EncodedSpans } from "./span-rows.ts";
 import { storableString } from "./stored-json.ts";
 import type { NormalizedTraceBatch } from "./trace-records.ts";
 
-/** The write half of the storage seam. */
+/** The write half of the storage seam for traces. */
 export interface SpanWriter {
   /** Idempotent (a re-sent span is stored once); resolves only when the spans are committed. */
   writeSpans(batch: NormalizedTraceBatch): Promise<void>;
@@ -14,199 +16,51 @@ export interface SpanWriter {
   close(): Promise<void>;
 }
 
-export interface GroupCommitOptions {
-  /** Spans per transaction at most (a single larger request still goes in one transaction). */
-  maxBatchSpans: number;
-  /** Spans waiting for a transaction at most; beyond it writers get OverloadedError (429). */
-  maxQueuedSpans: number;
-  /** Transactions in flight at once (each holds one connection). */
-  concurrency: number;
+interface SpanUnit extends EncodedSpans {
+  rows: number;
+  runs: ProjectRun[];
 }
-
-export const DEFAULT_GROUP_COMMIT: GroupCommitOptions = { maxBatchSpans: 20_000, maxQueuedSpans: 400_000, concurrency: 2 };
-
-interface Pending {
-  rows: EncodedSpans;
-  resolve(): void;
-  reject(err: Error): void;
-}
-
-const STAGED = Symbol("sightline.spanStage");
 
 /**
- * Group commit: requests that arrive while a transaction is in flight are queued and written
- * together in the next one, so throughput does not depend on the clients' batch sizes and every
- * caller is answered only after COMMIT. Rows go through COPY into a per-connection temp table,
- * then one INSERT … ON CONFLICT DO NOTHING into spans whose RETURNING feeds the trace-summary
- * upsert, so summaries count each span exactly once however often it is re-sent.
+ * Spans go through the group-commit queue (group-commit.ts): COPY into a per-connection staging
+ * table, then one INSERT … ON CONFLICT DO NOTHING into spans whose RETURNING feeds the trace
+ * summary upsert, so summaries count each span exactly once however often it is re-sent.
  */
 export class GroupCommitSpanWriter implements SpanWriter {
-  private readonly queue: Pending[] = [];
-  private queuedSpans = 0;
-  private inFlight = 0;
-  private closed = false;
-  private idle: Array<() => void> = [];
+  private readonly queue: GroupCommitQueue<SpanUnit>;
 
-  constructor(
-    private readonly pool: pg.Pool,
-    private readonly options: GroupCommitOptions = DEFAULT_GROUP_COMMIT,
-  ) {}
+  constructor(pool: pg.Pool, options: GroupCommitOptions = DEFAULT_GROUP_COMMIT) {
+    this.queue = new GroupCommitQueue(pool, writeGroup, options, (client) => createStage(client, "span_stage", "spans").then(() => undefined));
+  }
 
   writeSpans(batch: NormalizedTraceBatch): Promise<void> {
-    if (this.closed) return Promise.reject(new OverloadedError("collector is shutting down"));
-    const rows = encodeSpans(batch);
-    if (rows.spanCount === 0) return Promise.resolve();
-    if (this.queuedSpans > 0 && this.queuedSpans + rows.spanCount > this.options.maxQueuedSpans) {
-      return Promise.reject(new OverloadedError(`write queue full (${this.queuedSpans} spans waiting)`));
-    }
-    return new Promise<void>((resolve, reject) => {
-      this.queue.push({ rows, resolve, reject });
-      this.queuedSpans += rows.spanCount;
-      this.pump();
-    });
+    const encoded = encodeSpans(batch);
+    return this.queue.submit({ ...encoded, rows: encoded.spanCount, runs: batch.runs });
   }
 
-  async close(): Promise<void> {
-    this.closed = true;
-    if (this.inFlight === 0 && this.queue.length === 0) return;
-    await new Promise<void>((resolve) => this.idle.push(resolve));
-  }
-
-  private pump(): void {
-    while (this.inFlight < this.options.concurrency && this.queue.length > 0) {
-      const group: Pending[] = [this.queue.shift()!];
-      let spans = group[0]!.rows.spanCount;
-      while (this.queue.length > 0 && spans + this.queue[0]!.rows.spanCount <= this.options.maxBatchSpans) {
-        const next = this.queue.shift()!;
-        spans += next.rows.spanCount;
-        group.push(next);
-      }
-      this.queuedSpans -= spans;
-      this.inFlight++;
-      void this.commitGroup(group).finally(() => {
-        this.inFlight--;
-        this.pump();
-        if (this.inFlight === 0 && this.queue.length === 0) for (const done of this.idle.splice(0)) done();
-      });
-    }
-  }
-
-  /** Commits a group; if the server refuses its data, retries each request alone so one bad request cannot fail the others. */
-  private async commitGroup(group: Pending[]): Promise<void> {
-    const err = await this.tryCommit(group);
-    if (err === null) {
-      for (const p of group) p.resolve();
-      return;
-    }
-    if (err instanceof PermanentError && group.length > 1) {
-      for (const p of group) {
-        const single = await this.tryCommit([p]);
-        if (single === null) p.resolve();
-        else p.reject(single);
-      }
-      return;
-    }
-    for (const p of group) p.reject(err);
-  }
-
-  private async tryCommit(group: Pending[]): Promise<PermanentError | RetryableError | null> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.commit(group);
-        return null;
-      } catch (err) {
-        if (isDeadlock(err) && attempt < 3) continue;
-        return classifyPgError(err);
-      }
-    }
-  }
-
-  private async commit(group: Pending[]): Promise<void> {
-    const client = await this.pool.connect();
-    let broken: Error | undefined;
-    // A checked-out client has no pool listener: without this one, a connection killed mid-transaction
-    // (Postgres restart, pg_terminate_backend) emits an unhandled 'error' and crashes the process.
-    const onError = (err: Error): void => void (broken ??= err);
-    client.on("error", onError);
-    try {
-      await ensureStage(client);
-      await client.query("BEGIN");
-      try {
-        await copyRows(client, group);
-        await upsertResourcesAndScopes(client, group);
-        await client.query(INSERT_SPANS_AND_SUMMARIES);
-        await client.query("COMMIT");
-      } catch (err) {
-        await client.query("ROLLBACK").catch((rollbackErr: Error) => (broken = rollbackErr));
-        throw err;
-      }
-    } catch (err) {
-      // A failure that is not the server refusing data may have left the connection unusable.
-      if (!(classifyPgError(err) instanceof PermanentError)) broken ??= err as Error;
-      throw err;
-    } finally {
-      client.off("error", onError);
-      client.release(broken);
-    }
+  close(): Promise<void> {
+    return this.queue.close();
   }
 }
 
-async function ensureStage(client: pg.PoolClient): Promise<void> {
-  const marked = client as pg.PoolClient & { [STAGED]?: boolean };
-  if (marked[STAGED]) return;
-  await client.query(`CREATE TEMP TABLE IF NOT EXISTS span_stage (LIKE spans INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
-  marked[STAGED] = true;
+async function writeGroup(client: pg.PoolClient, units: SpanUnit[]): Promise<void> {
+  await upsertRuns(client, units.flatMap((u) => u.runs));
+  await upsertResourcesAndScopes(client, units.flatMap((u) => u.resources), units.flatMap((u) => u.scopes));
+  await insertRunTraces(client, units);
+  await copyIn(client, "span_stage", SPAN_COLUMNS, units.map((u) => u.copyText));
+  await client.query(INSERT_SPANS_AND_SUMMARIES);
 }
 
-async function copyRows(client: pg.PoolClient, group: Pending[]): Promise<void> {
-  const stream = client.query(copyFrom(`COPY span_stage (${SPAN_COLUMNS.join(", ")}) FROM STDIN`));
-  await new Promise<void>((resolve, reject) => {
-    stream.on("error", reject);
-    stream.on("finish", resolve);
-    for (const p of group) stream.write(p.rows.copyText);
-    stream.end();
-  });
-}
-
-async function upsertResourcesAndScopes(client: pg.PoolClient, group: Pending[]): Promise<void> {
-  const resources = new Map<string, EncodedSpans["resources"][number]>();
-  const scopes = new Map<string, EncodedSpans["scopes"][number]>();
-  for (const p of group) {
-    for (const r of p.rows.resources) resources.set(r.project + "\u0000" + r.resourceId, r);
-    for (const s of p.rows.scopes) scopes.set(s.project + "\u0000" + s.scopeId, s);
-  }
-  const rs = [...resources.values()];
+async function insertRunTraces(client: pg.PoolClient, units: SpanUnit[]): Promise<void> {
+  const pairs = new Map<string, SpanUnit["runTraces"][number]>();
+  for (const u of units) for (const rt of u.runTraces) pairs.set(`${rt.project}\0${rt.runId}\0${rt.traceId}`, rt);
+  if (pairs.size === 0) return;
+  const rows = [...pairs.values()];
   await client.query(
-    `INSERT INTO resources (project, resource_id, attributes, dropped_attributes_count, schema_url, service_name)
-     SELECT p, decode(id, 'hex'), a, d, u, s
-       FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::int[], $5::text[], $6::text[]) AS r(p, id, a, d, u, s)
-      ORDER BY 1, 2
-     ON CONFLICT (project, resource_id) DO NOTHING`,
-    [
-      rs.map((r) => storableString(r.project)),
-      rs.map((r) => r.resourceId),
-      rs.map((r) => r.attributes),
-      rs.map((r) => r.droppedAttributesCount),
-      rs.map((r) => storableString(r.schemaUrl)),
-      rs.map((r) => storableString(r.serviceName)),
-    ],
-  );
-  const ss = [...scopes.values()];
-  await client.query(
-    `INSERT INTO scopes (project, scope_id, name, version, attributes, dropped_attributes_count, schema_url)
-     SELECT p, decode(id, 'hex'), n, v, a, d, u
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::text[]) AS s(p, id, n, v, a, d, u)
-      ORDER BY 1, 2
-     ON CONFLICT (project, scope_id) DO NOTHING`,
-    [
-      ss.map((s) => storableString(s.project)),
-      ss.map((s) => s.scopeId),
-      ss.map((s) => storableString(s.name)),
-      ss.map((s) => storableString(s.version)),
-      ss.map((s) => s.attributes),
-      ss.map((s) => s.droppedAttributesCount),
-      ss.map((s) => storableString(s.schemaUrl)),
-    ],
+    `INSERT INTO run_traces (project, run_id, trace_id)
+     SELECT p, r, decode(t, 'hex') FROM unnest($1::text[], $2::text[], $3::text[]) AS x(p, r, t) ORDER BY 1, 2, 3
+     ON CONFLICT DO NOTHING`,
+    [rows.map((r) => storableString(r.project)), rows.map((r) => storableString(r.runId)), rows.map((r) => r.traceId)],
   );
 }
 

@@ -1,3 +1,4 @@
+import type { ProjectRun } from "../normalize/run-identity.ts";
 import type { ResourceSpans } from "../model/trace.ts";
 
 /**
@@ -7,8 +8,12 @@ import type { ResourceSpans } from "../model/trace.ts";
 export interface NormalizedResourceSpans extends ResourceSpans {
   project: string;
   serviceName: string;
+  /** The resource's run; a span with its own sightline.run.id belongs to that run instead. */
+  runId: string;
 }
 
 export interface NormalizedTraceBatch {
+  /** Every run the batch's spans belong to, as the data states them. */
+  runs: ProjectRun[];
   resourceSpans: NormalizedResourceSpans[];
 }

@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type pg from "pg";
 import { PermanentError } from "../../collector/errors.ts";
-import { DEFAULT_GROUP_COMMIT, GroupCommitSpanWriter } from "../../collector/storage/span-writer.ts";
+import { DEFAULT_GROUP_COMMIT } from "../../collector/storage/group-commit.ts";
+import { GroupCommitSpanWriter } from "../../collector/storage/span-writer.ts";
 import { PostgresTraceReader, type TraceSummary } from "../../collector/storage/trace-reader.ts";
 import { spanId, traceId } from "../support/otlp.ts";
 import { batchOf, migratedDatabase, modelSpan } from "../support/storage.ts";
@@ -139,6 +140,26 @@ describe("GroupCommitSpanWriter", () => {
     assert.equal((await summary(t, "project-a")).rootName, "in a");
     assert.equal((await summary(t, "project-b")).rootName, "in b");
     assert.equal((await reader.getTrace("default", t)), null);
+  });
+
+  test("spans carry their run: the resource's, or their own sightline.run.id", async () => {
+    const t = traceId();
+    const own = `own-run-${spanId()}`;
+    const batch = batchOf([
+      modelSpan({ traceId: t, spanId: spanId(), name: "resource run" }),
+      modelSpan({ traceId: t, spanId: spanId(), name: "own run", attributes: [{ key: "sightline.run.id", value: own }] }),
+    ], "runner");
+    batch.runs.push({ project: "default", runId: own, implicit: false });
+    await writer.writeSpans(batch);
+    const spans = await db.pool.query<{ name: string; run_id: string }>("SELECT name, run_id FROM spans WHERE trace_id = $1 ORDER BY name", [Buffer.from(t, "hex")]);
+    assert.deepEqual(spans.rows, [
+      { name: "own run", run_id: own },
+      { name: "resource run", run_id: "run-of-runner" },
+    ]);
+    const pairs = await db.pool.query<{ run_id: string }>("SELECT run_id FROM run_traces WHERE trace_id = $1 ORDER BY run_id", [Buffer.from(t, "hex")]);
+    assert.deepEqual(pairs.rows.map((r) => r.run_id), [own, "run-of-runner"].sort());
+    const runs = await db.pool.query<{ run_id: string }>("SELECT run_id FROM runs WHERE run_id = ANY ($1)", [[own, "run-of-runner"]]);
+    assert.equal(runs.rowCount, 2, "both runs exist");
   });
 
   test("close() waits for queued writes to commit", async () => {

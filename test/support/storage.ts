@@ -43,10 +43,12 @@ export function modelSpan(fields: Partial<Span> & { traceId: string; spanId: str
 /** One resource (service) with one scope holding the spans. */
 export function batchOf(spans: Span[], service = "svc", project = "default"): NormalizedTraceBatch {
   return {
+    runs: [{ project, runId: `run-of-${service}`, implicit: false }],
     resourceSpans: [
       {
         project,
         serviceName: service,
+        runId: `run-of-${service}`,
         resource: { attributes: [{ key: "service.name", value: service }], droppedAttributesCount: 0 },
         schemaUrl: "",
         scopeSpans: [{ scope: { name: "test", version: "1", attributes: [], droppedAttributesCount: 0 }, schemaUrl: "", spans }],
