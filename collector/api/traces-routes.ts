@@ -26,6 +26,7 @@ export function tracesRoutes(reader: TraceReader): Router {
       project: projectParam(q),
       service: optionalString(q, "service") || undefined,
       spanName: optionalString(q, "name") || undefined,
+      runId: optionalString(q, "run") || undefined,
       attributes: attributeParams(q),
       startFrom: timeParam(q, "start"),
       startTo: timeParam(q, "end"),

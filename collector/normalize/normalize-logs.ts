@@ -19,8 +19,8 @@ export function normalizeLogs(batch: LogsBatch): NormalizedLogsBatch {
   const resourceLogs = batch.resourceLogs.map((rl) => {
     const project = projectOf(rl.resource);
     const run = runOf(rl.resource);
-    runs.push({ ...run, project, resourceAttributes: rl.resource.attributes });
-    for (const id of recordRunIds(rl, run.runId)) if (id !== run.runId) runs.push({ runId: id, implicit: false, project });
+    // As for spans: the resource's run is stated only when some record belongs to it.
+    for (const id of recordRunIds(rl, run.runId)) runs.push(id === run.runId ? { ...run, project, resourceAttributes: rl.resource.attributes } : { runId: id, implicit: false, project });
     return { ...rl, project, serviceName: serviceNameOf(rl.resource), runId: run.runId };
   });
   return { runs, resourceLogs };

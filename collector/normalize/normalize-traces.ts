@@ -9,10 +9,10 @@ export function normalizeTraces(batch: TraceBatch): NormalizedTraceBatch {
   const resourceSpans = batch.resourceSpans.map((rs) => {
     const project = projectOf(rs.resource);
     const run = runOf(rs.resource);
-    runs.push({ ...run, project, resourceAttributes: rs.resource.attributes });
-    const own = new Set<string>();
-    for (const ss of rs.scopeSpans) for (const span of ss.spans) own.add(ownRunId(span.attributes, run.runId));
-    for (const id of own) if (id !== run.runId) runs.push({ runId: id, implicit: false, project });
+    const used = new Set<string>();
+    for (const ss of rs.scopeSpans) for (const span of ss.spans) used.add(ownRunId(span.attributes, run.runId));
+    // The resource's run is stated only when some span belongs to it (a process working for named runs makes no empty run).
+    for (const id of used) runs.push(id === run.runId ? { ...run, project, resourceAttributes: rs.resource.attributes } : { runId: id, implicit: false, project });
     return { ...rs, project, serviceName: serviceNameOf(rs.resource), runId: run.runId };
   });
   return { runs, resourceSpans };

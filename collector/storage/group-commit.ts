@@ -122,6 +122,10 @@ export class GroupCommitQueue<U extends CommitUnit> {
   private async commit(units: U[]): Promise<void> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no pool listener: without this one, a connection killed mid-transaction
+    // (Postgres restart, pg_terminate_backend) emits an unhandled 'error' and crashes the process.
+    const onError = (err: Error): void => void (broken ??= err);
+    client.on("error", onError);
     try {
       if (this.prepare && !this.prepared.has(client)) {
         await this.prepare(client);
@@ -140,6 +144,7 @@ export class GroupCommitQueue<U extends CommitUnit> {
       if (!(classifyPgError(err) instanceof PermanentError)) broken ??= err as Error;
       throw err;
     } finally {
+      client.off("error", onError);
       client.release(broken);
     }
   }

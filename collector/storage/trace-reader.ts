@@ -10,6 +10,8 @@ export interface TraceQuery {
   service?: string;
   /** The trace has a span with this name. */
   spanName?: string;
+  /** The trace took part in this run. */
+  runId?: string;
   /** The trace has a span carrying every one of these attributes; a key matches any of its candidate values. */
   attributes?: Array<{ key: string; anyOf: AttributeScalar[] }>;
   /** Trace start in [startFrom, startTo), nanoseconds. */
@@ -111,6 +113,7 @@ export class PostgresTraceReader implements TraceReader {
     if (q.startTo !== undefined) where.push(`t.start_time_unix_nano < ${p(String(q.startTo))}::bigint`);
     if (q.minDurationNanos !== undefined) where.push(`t.end_time_unix_nano - t.start_time_unix_nano >= ${p(String(q.minDurationNanos))}::bigint`);
     if (q.maxDurationNanos !== undefined) where.push(`t.end_time_unix_nano - t.start_time_unix_nano <= ${p(String(q.maxDurationNanos))}::bigint`);
+    if (q.runId !== undefined) where.push(`t.trace_id IN (SELECT rt.trace_id FROM run_traces rt WHERE rt.project = $1 AND rt.run_id = ${p(q.runId)})`);
     if (q.status === "error") where.push("t.error_count > 0");
     if (q.status === "ok") where.push("t.error_count = 0");
 

@@ -1,0 +1,14 @@
+/**
+ * sightline/instrumentation: what applications import.
+ *
+ *   import { register, Run } from "sightline/instrumentation";
+ *   register({ serviceName: "trainer" });                       // OTel SDK → Sightline (traces, metrics, logs)
+ *   const run = new Run({ experiment: "mnist", hparams: { lr: 3e-4 } });
+ *   run.track(loss, { name: "loss", step, context: { subset: "train" } });
+ *   await run.close();
+ */
+export { register, type RegisterOptions, type Registration } from "./register.ts";
+export { Run, type RunOptions, type TrackOptions, type DistributionOptions, type ContextValue, type Hparams } from "./run.ts";
+export { RunSpanProcessor, RunLogRecordProcessor } from "./run-processors.ts";
+export { currentRunId } from "./run-context.ts";
+export type { AttributeValue } from "./otlp-json.ts";
