@@ -52,12 +52,25 @@ async function handleExport(signal: OtlpSignal<unknown>, req: Request, res: Resp
     const failure = failureOf(err);
     if (failure.httpStatus >= 500 && failure.httpStatus !== 503) options.log(`${signal.httpPath}: ${failure.message}`);
     if (failure.retryAfterSeconds !== undefined) res.set("Retry-After", String(failure.retryAfterSeconds));
-    // The body may be unread (too large, refused early): close the connection rather than drain it.
-    if (!req.complete) res.set("Connection", "close");
+    // The body may be unread (too large, refused early). Closing at once would reset the connection
+    // under a client still sending, which then never sees this answer: discard the rest a moment first.
+    if (!req.complete) lingerThenClose(req);
     send(res, failure.httpStatus, format ?? "json", encodeErrorStatus(failure.grpcCode, failure.message, format ?? "json"));
   } finally {
     lease?.release();
   }
+}
+
+/** How long the unread body of a refused request is discarded (never inflated) before the connection is closed. */
+const LINGER_MS = 2_000;
+
+function lingerThenClose(req: Request): void {
+  const socket = req.socket;
+  const timer = setTimeout(() => socket.destroy(), LINGER_MS).unref();
+  const done = (): void => clearTimeout(timer);
+  req.once("end", done); // the whole body came: the connection stays usable (keep-alive)
+  socket.once("close", done);
+  req.resume();
 }
 
 function send(res: Response, status: number, format: OtlpFormat, body: Uint8Array): void {
