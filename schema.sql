@@ -30,7 +30,7 @@ CREATE TABLE IF NOT EXISTS resources (
   project                  text    NOT NULL,
   resource_id              bytea   NOT NULL,   -- md5 of the canonical resource content
   attributes               jsonb   NOT NULL,
-  dropped_attributes_count integer NOT NULL DEFAULT 0,
+  dropped_attributes_count bigint  NOT NULL DEFAULT 0,
   schema_url               text    NOT NULL DEFAULT '',
   service_name             text    NOT NULL DEFAULT '',
   first_seen               timestamptz NOT NULL DEFAULT now(),
@@ -44,7 +44,7 @@ CREATE TABLE IF NOT EXISTS scopes (
   name                     text    NOT NULL,
   version                  text    NOT NULL,
   attributes               jsonb   NOT NULL,
-  dropped_attributes_count integer NOT NULL DEFAULT 0,
+  dropped_attributes_count bigint  NOT NULL DEFAULT 0,
   schema_url               text    NOT NULL DEFAULT '',
   PRIMARY KEY (project, scope_id)
 );
@@ -66,11 +66,11 @@ CREATE TABLE IF NOT EXISTS spans (
   status_code              integer  NOT NULL,  -- 0 unset, 1 ok, 2 error (other values kept as sent)
   status_message           text     NOT NULL DEFAULT '',
   attributes               jsonb    NOT NULL,
-  dropped_attributes_count integer  NOT NULL DEFAULT 0,
+  dropped_attributes_count bigint   NOT NULL DEFAULT 0,
   events                   jsonb    NOT NULL,  -- [{"timeUnixNano": "…", "name", "attributes", "droppedAttributesCount"}]
-  dropped_events_count     integer  NOT NULL DEFAULT 0,
+  dropped_events_count     bigint   NOT NULL DEFAULT 0,
   links                    jsonb    NOT NULL,  -- [{"traceId", "spanId", "traceState", "flags", "attributes", "droppedAttributesCount"}]
-  dropped_links_count      integer  NOT NULL DEFAULT 0,
+  dropped_links_count      bigint   NOT NULL DEFAULT 0,
   resource_id              bytea    NOT NULL,  -- → resources
   scope_id                 bytea    NOT NULL,  -- → scopes
   run_id                   text     NOT NULL,  -- → runs: the span's own sightline.run.id, else its resource's run
@@ -78,9 +78,10 @@ CREATE TABLE IF NOT EXISTS spans (
   PRIMARY KEY (project, trace_id, span_id)
 );
 
--- "Traces with a span of this service and name, newest first."
+-- "Traces with a span of this service and name, newest first." Names are indexed by their first
+-- 300 characters (a btree entry holds ~2.7 kB); queries compare left(name, 300) and then the name.
 CREATE INDEX IF NOT EXISTS spans_service_name_start
-  ON spans (project, service_name, name, start_time_unix_nano DESC);
+  ON spans (project, service_name, left(name, 300), start_time_unix_nano DESC);
 
 -- One summary row per trace, kept correct as spans arrive in any order and in any number of
 -- requests, so the trace list never scans spans. Written in the same transaction as the spans.
@@ -169,8 +170,8 @@ CREATE TABLE IF NOT EXISTS metric_series (
   updated_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (project, series_id)
 ) WITH (fillfactor = 80);
-CREATE INDEX IF NOT EXISTS metric_series_run ON metric_series (project, run_id, name);
-CREATE INDEX IF NOT EXISTS metric_series_name ON metric_series (project, name);
+CREATE INDEX IF NOT EXISTS metric_series_run ON metric_series (project, run_id, left(name, 300));
+CREATE INDEX IF NOT EXISTS metric_series_name ON metric_series (project, left(name, 300));
 
 -- Gauge and sum points at full resolution. A point without sightline.step has a NULL step and is
 -- numbered by time when read. A re-sent point (same series, step and time) is stored once.
@@ -219,7 +220,7 @@ CREATE TABLE IF NOT EXISTS logs (
   severity_text            text     NOT NULL DEFAULT '',
   body                     jsonb    NOT NULL,  -- any AnyValue, in the stored JSON form
   attributes               jsonb    NOT NULL,
-  dropped_attributes_count integer  NOT NULL DEFAULT 0,
+  dropped_attributes_count bigint   NOT NULL DEFAULT 0,
   flags                    bigint   NOT NULL DEFAULT 0,
   trace_id                 bytea,
   span_id                  bytea,
@@ -231,7 +232,7 @@ CREATE TABLE IF NOT EXISTS logs (
 );
 CREATE INDEX IF NOT EXISTS logs_run_time ON logs (project, run_id, sort_time_unix_nano);
 CREATE INDEX IF NOT EXISTS logs_trace ON logs (project, trace_id, span_id) WHERE trace_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS logs_event_name ON logs (project, event_name, sort_time_unix_nano) WHERE event_name <> '';
+CREATE INDEX IF NOT EXISTS logs_event_name ON logs (project, left(event_name, 300), sort_time_unix_nano) WHERE event_name <> '';
 
 -- Deep merge of two JSON objects (b wins; nested objects merge), for run hparams.
 CREATE OR REPLACE FUNCTION sightline_jsonb_merge(a jsonb, b jsonb) RETURNS jsonb

@@ -59,7 +59,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
   if (values.version) return "version";
   const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name] === "" ? undefined : env[name]);
   const grpc = pick(values["grpc-port"], "SIGHTLINE_GRPC_PORT");
-  return {
+  const config: CollectorConfig = {
     host: pick(values.host, "SIGHTLINE_HOST") ?? DEFAULTS.host,
     port: port(pick(values.port, "SIGHTLINE_PORT"), DEFAULTS.port, "port"),
     grpcPort: grpc === "off" ? null : port(grpc, DEFAULTS.grpcPort, "gRPC port"),
@@ -68,6 +68,11 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
     maxBodyBytes: bytes(pick(values["max-body-bytes"], "SIGHTLINE_MAX_BODY_BYTES"), DEFAULTS.maxBodyBytes, "max body bytes"),
     maxInflightBytes: bytes(pick(values["max-inflight-bytes"], "SIGHTLINE_MAX_INFLIGHT_BYTES"), DEFAULTS.maxInflightBytes, "max in-flight bytes"),
   };
+  // A request larger than the in-flight budget could never be accepted: it would get 429 forever.
+  if (config.maxInflightBytes < config.maxBodyBytes) {
+    throw new ConfigError(`max in-flight bytes (${config.maxInflightBytes}) must be at least max body bytes (${config.maxBodyBytes})`);
+  }
+  return config;
 }
 
 function port(value: string | undefined, fallback: number, what: string): number {

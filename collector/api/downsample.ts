@@ -59,7 +59,10 @@ export function axisPoints(cols: PointColumns, axis: XAxis, maxPoints: number): 
       if (min === -1 || v < cols.value[order[min]!]!) min = k;
       if (max === -1 || v > cols.value[order[max]!]!) max = k;
     }
-    const picked = [bucketStart, end - 1, min, max].filter((k) => k >= 0).sort((a, b) => a - b);
+    let picked = [bucketStart, end - 1, min, max].filter((k) => k >= 0);
+    // A budget below 4 (one bucket) cannot hold all four: the extremes go first.
+    if (maxPoints < 4) picked = [...new Set([min, max, bucketStart, end - 1].filter((k) => k >= 0))].slice(0, maxPoints);
+    picked.sort((a, b) => a - b);
     for (let j = 0; j < picked.length; j++) if (j === 0 || picked[j] !== picked[j - 1]) keep.push(order[picked[j]!]!);
     bucketStart = end;
   }

@@ -4,7 +4,7 @@ import { KvList, type AnyValue } from "../model/any-value.ts";
 import { contextJson } from "../normalize/normalize-metrics.ts";
 import type { PostgresMetricReader } from "../storage/metric-reader.ts";
 import { axisPoints, fillMissingSteps, type XAxis } from "./downsample.ts";
-import { projectParam } from "./project.ts";
+import { projectParam, runIdParam } from "./project.ts";
 import { enumParam, intParam, jsonObjectParam, listParam, type Query } from "./query-params.ts";
 import { seriesPointsJson } from "./render-metrics.ts";
 
@@ -16,7 +16,7 @@ export function metricsRoutes(metrics: PostgresMetricReader): Router {
   const router = Router();
   router.get("/metrics", async (req, res) => {
     const q = req.query as Query;
-    const runIds = listParam(q, "runs", "run");
+    const runIds = listParam(q, "runs", "run")?.map(runIdParam);
     const names = listParam(q, "names", "name");
     if (!runIds && !names) throw new PermanentError("give runs=<id,…> and/or names=<metric,…>");
     const project = projectParam(q);

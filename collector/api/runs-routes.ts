@@ -4,7 +4,8 @@ import { RUN_STATUSES } from "../normalize/run-identity.ts";
 import type { PostgresLogReader } from "../storage/log-reader.ts";
 import type { PostgresMetricReader } from "../storage/metric-reader.ts";
 import type { PostgresRunReader, RunPatch, RunSort, RunSortField } from "../storage/run-reader.ts";
-import { projectParam } from "./project.ts";
+import { boundedKey, KEY_LIMITS } from "../normalize/bounded-key.ts";
+import { projectParam, runIdParam } from "./project.ts";
 import { boolParam, cursorParts, encodeCursor, enumParam, intParam, jsonObjectParam, listParam, optionalString, timeParam, type Query } from "./query-params.ts";
 import { distributionJson, seriesSummaryJson } from "./render-metrics.ts";
 import { logJson } from "./render-logs.ts";
@@ -24,8 +25,8 @@ export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReade
     const archived = optionalString(q, "archived") === "all" ? "all" : boolParam(q, "archived");
     const { runs: page, total } = await runs.findRuns({
       project: projectParam(q),
-      experiment: optionalString(q, "experiment"),
-      tags: listParam(q, "tag", "tags"),
+      experiment: bounded(optionalString(q, "experiment"), KEY_LIMITS.experiment),
+      tags: listParam(q, "tag", "tags")?.map((t) => boundedKey(t, KEY_LIMITS.tag)),
       status: enumParam(q, "status", RUN_STATUSES),
       createdFrom: start === undefined ? undefined : new Date(Number(start / 1_000_000n)),
       createdTo: end === undefined ? undefined : new Date(Number(end / 1_000_000n)),
@@ -40,7 +41,7 @@ export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReade
 
   router.get("/runs/:runId", async (req, res) => {
     const project = projectParam(req.query as Query);
-    const run = await runs.getRun(project, req.params.runId);
+    const run = await runs.getRun(project, runIdParam(req.params.runId));
     if (!run) throw new PermanentError("run not found", 404);
     const series = await metrics.findSeries({ project, runIds: [run.runId], limit: 10_000 });
     res.type("application/json").send(`{"run":${JSON.stringify(run)},"series":[${series.map(seriesSummaryJson).join(",")}]}`);
@@ -48,7 +49,7 @@ export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReade
 
   router.patch("/runs/:runId", express.json({ limit: "1mb" }), async (req, res) => {
     const patch = runPatch(req.body);
-    const run = await runs.patchRun(projectParam(req.query as Query), req.params.runId, patch);
+    const run = await runs.patchRun(projectParam(req.query as Query), runIdParam(req.params.runId), patch);
     if (!run) throw new PermanentError("run not found", 404);
     res.json({ run });
   });
@@ -58,7 +59,7 @@ export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReade
     const after = cursorParts(q, "cursor", /^(\d{1,19}):([0-9a-f]{32})$/);
     const page = await logs.findLogs({
       project: projectParam(q),
-      runId: req.params.runId,
+      runId: runIdParam(req.params.runId),
       minSeverity: q.minSeverity === undefined ? undefined : intParam(q, "minSeverity", 0, 0, 24),
       eventName: optionalString(q, "eventName"),
       limit: intParam(q, "limit", 200, 1, 5000),
@@ -74,7 +75,7 @@ export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReade
     const project = projectParam(q);
     const series = await metrics.findSeries({
       project,
-      runIds: [req.params.runId],
+      runIds: [runIdParam(req.params.runId)],
       names: listParam(q, "name", "names"),
       context: contextJsonParam(jsonObjectParam(q, "context")),
       kinds: ["histogram", "exponential_histogram", "summary"],
@@ -86,6 +87,10 @@ export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReade
   });
 
   return router;
+}
+
+function bounded(value: string | undefined, max: number): string | undefined {
+  return value === undefined ? undefined : boundedKey(value, max);
 }
 
 /** sort=created (ascending) or sort=-created (descending); sort=hparams.optimizer.lr sorts by an hparam. Default: newest first. */

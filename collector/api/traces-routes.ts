@@ -1,9 +1,10 @@
 import { Router } from "express";
 import { PermanentError } from "../errors.ts";
+import { boundedKey, KEY_LIMITS } from "../normalize/bounded-key.ts";
 import { traceBatchToOtlpJson } from "../receiver/otlp/encode-json.ts";
 import { storedTraceToModel } from "../storage/stored-trace.ts";
 import type { TraceReader } from "../storage/trace-reader.ts";
-import { projectParam } from "./project.ts";
+import { projectParam, runIdParam } from "./project.ts";
 import {
   attributeParams,
   durationParam,
@@ -17,6 +18,12 @@ import {
 } from "./query-params.ts";
 import { renderTraceJson } from "./render-trace.ts";
 
+/** A service name as stored: bounded like the collector bounds it at ingest. */
+function serviceParam(q: Record<string, unknown>): string | undefined {
+  const service = optionalString(q, "service");
+  return service ? boundedKey(service, KEY_LIMITS.serviceName) : undefined;
+}
+
 export function tracesRoutes(reader: TraceReader): Router {
   const router = Router();
 
@@ -24,9 +31,9 @@ export function tracesRoutes(reader: TraceReader): Router {
     const q = req.query as Record<string, unknown>;
     const page = await reader.findTraces({
       project: projectParam(q),
-      service: optionalString(q, "service") || undefined,
+      service: serviceParam(q),
       spanName: optionalString(q, "name") || undefined,
-      runId: optionalString(q, "run") || undefined,
+      runId: optionalString(q, "run") ? runIdParam(optionalString(q, "run")!) : undefined,
       attributes: attributeParams(q),
       startFrom: timeParam(q, "start"),
       startTo: timeParam(q, "end"),

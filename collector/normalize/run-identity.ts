@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { KvList, attributeValue, stringAttribute, type AnyValue, type Attributes } from "../model/any-value.ts";
 import type { Resource } from "../model/trace.ts";
 import { ATTR } from "./sightline-attributes.ts";
+import { boundedKey, KEY_LIMITS } from "./bounded-key.ts";
 
 export type RunStatus = "running" | "finished" | "failed";
 export const RUN_STATUSES: readonly RunStatus[] = ["running", "finished", "failed"];
@@ -33,7 +34,12 @@ export type ProjectRun = RunInfo & { project: string; resourceAttributes?: Attri
  * has one (so one process can work for several runs), else its resource's run.
  */
 export function ownRunId(attributes: Attributes, resourceRunId: string): string {
-  return stringAttribute(attributes, ATTR.runId)?.trim() || resourceRunId;
+  return boundedRunId(stringAttribute(attributes, ATTR.runId)) || resourceRunId;
+}
+
+function boundedRunId(id: string | undefined): string {
+  const trimmed = id?.trim() ?? "";
+  return trimmed && boundedKey(trimmed, KEY_LIMITS.runId);
 }
 
 /** The resource attributes that identify a process when no sightline.run.id is given, in this order. */
@@ -41,15 +47,15 @@ export const IMPLICIT_RUN_IDENTITY = ["service.name", "service.instance.id", "ho
 
 export function runOf(resource: Resource): RunInfo {
   const attrs = resource.attributes;
-  const explicit = stringAttribute(attrs, ATTR.runId)?.trim();
+  const explicit = boundedRunId(stringAttribute(attrs, ATTR.runId));
   const serviceName = stringAttribute(attrs, "service.name");
   const info: RunInfo = explicit ? { runId: explicit, implicit: false } : { runId: implicitRunId(attrs), implicit: true };
   const name = stringAttribute(attrs, ATTR.runName)?.trim();
   const experiment = stringAttribute(attrs, ATTR.experiment)?.trim();
   if (name) info.name = name;
   else if (info.implicit) info.name = implicitRunName(attrs);
-  if (experiment) info.experiment = experiment;
-  else if (info.implicit && serviceName) info.experiment = serviceName;
+  if (experiment) info.experiment = boundedKey(experiment, KEY_LIMITS.experiment);
+  else if (info.implicit && serviceName) info.experiment = boundedKey(serviceName, KEY_LIMITS.experiment);
   const tags = tagsOf(attributeValue(attrs, ATTR.runTags));
   if (tags) info.tags = tags;
   const status = stringAttribute(attrs, ATTR.runStatus)?.trim().toLowerCase();
@@ -91,7 +97,7 @@ function tagsOf(v: AnyValue | undefined): string[] | undefined {
   if (Array.isArray(v)) list = v.filter((t): t is string => typeof t === "string");
   else if (typeof v === "string") list = v.split(",");
   if (!list) return undefined;
-  return [...new Set(list.map((t) => t.trim()).filter(Boolean))].sort();
+  return [...new Set(list.map((t) => boundedKey(t.trim(), KEY_LIMITS.tag)).filter(Boolean))].sort();
 }
 
 /**

@@ -47,7 +47,7 @@ export class PostgresLogReader {
     if (q.after) where.push(`(sort_time_unix_nano, log_id) > (${p(String(q.after.sortTimeUnixNano))}::bigint, decode(${p(q.after.logId)}, 'hex'))`);
     const { rows } = await this.pool.query<LogRow>(
       `SELECT encode(log_id, 'hex') AS log_id, run_id, time_unix_nano, observed_time_unix_nano, sort_time_unix_nano, severity_number, severity_text,
-              body::text AS body, attributes::text AS attributes, dropped_attributes_count, flags,
+              body::text AS body, attributes::text AS attributes, dropped_attributes_count::float8 AS dropped_attributes_count, flags,
               coalesce(encode(trace_id, 'hex'), '') AS trace_id, coalesce(encode(span_id, 'hex'), '') AS span_id, event_name
          FROM logs WHERE ${where.join(" AND ")}
         ORDER BY sort_time_unix_nano, log_id

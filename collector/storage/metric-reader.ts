@@ -53,7 +53,11 @@ export class PostgresMetricReader {
     const p = (v: unknown): string => `$${params.push(v)}`;
     const where = ["s.project = $1"];
     if (q.runIds) where.push(`s.run_id = ANY (${p(q.runIds)}::text[])`);
-    if (q.names) where.push(`s.name = ANY (${p(q.names)}::text[])`);
+    // left(name, 300) is what the metric_series indexes hold.
+    if (q.names) {
+      const names = p(q.names);
+      where.push(`left(s.name, 300) = ANY (ARRAY(SELECT left(n, 300) FROM unnest(${names}::text[]) AS n)) AND s.name = ANY (${names}::text[])`);
+    }
     if (q.context) where.push(`s.context @> ${p(q.context)}::jsonb`);
     if (q.kinds) where.push(`s.kind = ANY (${p(q.kinds)}::text[])`);
     const { rows } = await this.pool.query<SeriesRow>(

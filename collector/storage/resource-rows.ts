@@ -67,7 +67,7 @@ export async function upsertResourcesAndScopes(client: pg.PoolClient, resourceRo
     await client.query(
       `INSERT INTO resources (project, resource_id, attributes, dropped_attributes_count, schema_url, service_name)
        SELECT p, decode(id, 'hex'), a, d, u, s
-         FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::int[], $5::text[], $6::text[]) AS r(p, id, a, d, u, s)
+         FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::bigint[], $5::text[], $6::text[]) AS r(p, id, a, d, u, s)
         ORDER BY 1, 2
        ON CONFLICT (project, resource_id) DO NOTHING`,
       [
@@ -85,7 +85,7 @@ export async function upsertResourcesAndScopes(client: pg.PoolClient, resourceRo
     await client.query(
       `INSERT INTO scopes (project, scope_id, name, version, attributes, dropped_attributes_count, schema_url)
        SELECT p, decode(id, 'hex'), n, v, a, d, u
-         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::int[], $7::text[]) AS s(p, id, n, v, a, d, u)
+         FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[], $6::bigint[], $7::text[]) AS s(p, id, n, v, a, d, u)
         ORDER BY 1, 2
        ON CONFLICT (project, scope_id) DO NOTHING`,
       [

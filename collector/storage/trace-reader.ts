@@ -119,7 +119,8 @@ export class PostgresTraceReader implements TraceReader {
 
     // Conditions on one span: all must hold on the same span.
     const spanWhere: string[] = [];
-    if (q.spanName !== undefined) spanWhere.push(`s.name = ${p(q.spanName)}`);
+    // left(name, 300) is what spans_service_name_start indexes.
+    if (q.spanName !== undefined) spanWhere.push(`left(s.name, 300) = left(${p(q.spanName)}, 300) AND s.name = $${params.length}`);
     for (const attr of q.attributes ?? []) {
       const candidates = attr.anyOf.map((v) => JSON.stringify({ [attr.key]: v }));
       spanWhere.push(`s.attributes @> ANY (${p(candidates)}::jsonb[])`);
@@ -151,8 +152,8 @@ export class PostgresTraceReader implements TraceReader {
     const { rows } = await this.pool.query<SpanRow>(
       `SELECT encode(span_id, 'hex') AS span_id, coalesce(encode(parent_span_id, 'hex'), '') AS parent_span_id, trace_state, flags,
               name, kind, start_time_unix_nano, end_time_unix_nano, service_name, status_code, status_message,
-              attributes::text AS attributes, dropped_attributes_count, events::text AS events, dropped_events_count,
-              links::text AS links, dropped_links_count, encode(resource_id, 'hex') AS resource_id, encode(scope_id, 'hex') AS scope_id
+              attributes::text AS attributes, dropped_attributes_count::float8 AS dropped_attributes_count, events::text AS events, dropped_events_count::float8 AS dropped_events_count,
+              links::text AS links, dropped_links_count::float8 AS dropped_links_count, encode(resource_id, 'hex') AS resource_id, encode(scope_id, 'hex') AS scope_id
          FROM spans WHERE project = $1 AND trace_id = $2
         ORDER BY start_time_unix_nano, span_id`,
       [project, id],
@@ -162,12 +163,12 @@ export class PostgresTraceReader implements TraceReader {
     const scopeIds = [...new Set(rows.map((r) => r.scope_id))].map((h) => Buffer.from(h, "hex"));
     const [resources, scopes] = await Promise.all([
       this.pool.query<{ id: string; attributes: string; dropped_attributes_count: number; schema_url: string }>(
-        `SELECT encode(resource_id, 'hex') AS id, attributes::text AS attributes, dropped_attributes_count, schema_url
+        `SELECT encode(resource_id, 'hex') AS id, attributes::text AS attributes, dropped_attributes_count::float8 AS dropped_attributes_count, schema_url
            FROM resources WHERE project = $1 AND resource_id = ANY ($2::bytea[])`,
         [project, resourceIds],
       ),
       this.pool.query<{ id: string; name: string; version: string; attributes: string; dropped_attributes_count: number; schema_url: string }>(
-        `SELECT encode(scope_id, 'hex') AS id, name, version, attributes::text AS attributes, dropped_attributes_count, schema_url
+        `SELECT encode(scope_id, 'hex') AS id, name, version, attributes::text AS attributes, dropped_attributes_count::float8 AS dropped_attributes_count, schema_url
            FROM scopes WHERE project = $1 AND scope_id = ANY ($2::bytea[])`,
         [project, scopeIds],
       ),

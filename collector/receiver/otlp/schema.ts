@@ -1,6 +1,14 @@
 import { join } from "node:path";
 import protobuf from "protobufjs";
 import { packageRoot } from "../../package-root.ts";
+import { MAX_VALUE_DEPTH } from "./span-validation.ts";
+
+/**
+ * Each level of an AnyValue kvlist is three protobuf messages deep (AnyValue → KeyValueList →
+ * KeyValue). protobufjs' default limit of 100 would refuse a whole request for values the JSON
+ * path accepts; with room for MAX_VALUE_DEPTH levels, both paths reject just the offending item.
+ */
+protobuf.Reader.recursionLimit = 3 * MAX_VALUE_DEPTH + 32;
 
 /** Loads the project's own OTLP .proto definitions (collector/receiver/otlp/proto) once. */
 const root = new protobuf.Root();
