@@ -75,6 +75,21 @@ CREATE TABLE IF NOT EXISTS spans (
   scope_id                 bytea    NOT NULL,  -- → scopes
   run_id                   text     NOT NULL,  -- → runs: the span's own sightline.run.id, else its resource's run
   received_at              timestamptz NOT NULL DEFAULT now(),
+  -- Canonical AI fields, derived at ingest from whichever GenAI dialect the span speaks
+  -- (collector/normalize/ai). NULL on spans that are not AI spans. The hot ones are columns; the
+  -- whole canonical object (messages, tool call, parameters …) is `ai`.
+  ai_type                  text,     -- llm | chain | tool | agent | retriever | embedding | reranker | guardrail | evaluator
+  ai_model                 text,     -- response model, else request model
+  ai_provider              text,
+  ai_input_tokens          bigint,
+  ai_output_tokens         bigint,
+  ai_total_tokens          bigint,
+  ai_cost_usd              double precision,
+  ai_session_id            text,
+  ai_user_id               text,
+  ai_tool_name             text,
+  ai_agent_name            text,
+  ai                       jsonb,
   PRIMARY KEY (project, trace_id, span_id)
 );
 
@@ -101,6 +116,17 @@ CREATE TABLE IF NOT EXISTS traces (
   root_start_time_unix_nano bigint   NOT NULL,
   first_seen                timestamptz NOT NULL DEFAULT now(),
   updated_at                timestamptz NOT NULL DEFAULT now(),
+  -- AI rollups over the trace's spans, kept correct as spans arrive in any order.
+  ai_llm_calls              integer  NOT NULL DEFAULT 0,
+  ai_input_tokens           bigint   NOT NULL DEFAULT 0,
+  ai_output_tokens          bigint   NOT NULL DEFAULT 0,
+  ai_total_tokens           bigint   NOT NULL DEFAULT 0,
+  ai_cost_usd               double precision NOT NULL DEFAULT 0,
+  ai_first_input            jsonb,   -- the earliest LLM call's input (for the list view) …
+  ai_first_input_at         bigint,  -- … and that call's start
+  ai_last_output            jsonb,   -- the latest LLM call's output …
+  ai_last_output_at         bigint,  -- … and that call's start
+  session_ids               text[]   NOT NULL DEFAULT '{}',
   PRIMARY KEY (project, trace_id)
 ) WITH (fillfactor = 80);  -- room for HOT updates as late spans arrive
 
@@ -130,6 +156,12 @@ CREATE TABLE IF NOT EXISTS runs (
   created_at          timestamptz NOT NULL DEFAULT now(),
   updated_at          timestamptz NOT NULL DEFAULT now(),
   ended_at            timestamptz,                 -- when the status became finished or failed
+  -- AI rollups over the run's spans.
+  ai_llm_calls        integer NOT NULL DEFAULT 0,
+  ai_input_tokens     bigint  NOT NULL DEFAULT 0,
+  ai_output_tokens    bigint  NOT NULL DEFAULT 0,
+  ai_total_tokens     bigint  NOT NULL DEFAULT 0,
+  ai_cost_usd         double precision NOT NULL DEFAULT 0,
   PRIMARY KEY (project, run_id)
 );
 CREATE INDEX IF NOT EXISTS runs_created ON runs (project, created_at DESC);
@@ -233,6 +265,36 @@ CREATE TABLE IF NOT EXISTS logs (
 CREATE INDEX IF NOT EXISTS logs_run_time ON logs (project, run_id, sort_time_unix_nano);
 CREATE INDEX IF NOT EXISTS logs_trace ON logs (project, trace_id, span_id) WHERE trace_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS logs_event_name ON logs (project, left(event_name, 300), sort_time_unix_nano) WHERE event_name <> '';
+
+-- A session (a conversation: gen_ai.conversation.id, session.id, …) and its rollups.
+CREATE TABLE IF NOT EXISTS sessions (
+  project              text    NOT NULL,
+  session_id           text    NOT NULL,
+  user_id              text,                       -- the latest user seen in the session
+  first_time_unix_nano bigint  NOT NULL,           -- earliest span start
+  last_time_unix_nano  bigint  NOT NULL,           -- latest span end
+  trace_count          integer NOT NULL DEFAULT 0,
+  llm_calls            integer NOT NULL DEFAULT 0,
+  input_tokens         bigint  NOT NULL DEFAULT 0,
+  output_tokens        bigint  NOT NULL DEFAULT 0,
+  total_tokens         bigint  NOT NULL DEFAULT 0,
+  cost_usd             double precision NOT NULL DEFAULT 0,
+  PRIMARY KEY (project, session_id)
+);
+CREATE INDEX IF NOT EXISTS sessions_last ON sessions (project, last_time_unix_nano DESC);
+
+-- Which traces belong to a session.
+CREATE TABLE IF NOT EXISTS session_traces (
+  project    text  NOT NULL,
+  session_id text  NOT NULL,
+  trace_id   bytea NOT NULL,
+  PRIMARY KEY (project, session_id, trace_id)
+);
+
+-- Usage and cost per model over time: LLM spans by start.
+CREATE INDEX IF NOT EXISTS spans_ai_llm_start ON spans (project, start_time_unix_nano)
+  INCLUDE (ai_model, ai_provider, ai_input_tokens, ai_output_tokens, ai_total_tokens, ai_cost_usd)
+  WHERE ai_type = 'llm';
 
 -- Deep merge of two JSON objects (b wins; nested objects merge), for run hparams.
 CREATE OR REPLACE FUNCTION sightline_jsonb_merge(a jsonb, b jsonb) RETURNS jsonb
