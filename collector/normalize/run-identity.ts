@@ -127,11 +127,16 @@ export function hparamsOf(attrs: Attributes): JsonObject | undefined {
 function setPath(tree: JsonObject, path: string[], value: JsonValue): void {
   let node = tree;
   for (const part of path.slice(0, -1)) {
-    const next = node[part];
-    if (!isObject(next)) node[part] = {};
+    // Own keys only, defined rather than assigned: a key "__proto__" from telemetry must stay a key.
+    const next = Object.hasOwn(node, part) ? node[part] : undefined;
+    if (!isObject(next)) defineKey(node, part, {});
     node = node[part] as JsonObject;
   }
-  node[path[path.length - 1]!] = value;
+  defineKey(node, path[path.length - 1]!, value);
+}
+
+function defineKey(node: JsonObject, key: string, value: JsonValue): void {
+  Object.defineProperty(node, key, { value, writable: true, enumerable: true, configurable: true });
 }
 
 /** An attribute value as plain JSON: int64 beyond 2^53 becomes a number (hparams are for comparing, not for ids); bytes become base64. */

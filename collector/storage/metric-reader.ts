@@ -103,7 +103,7 @@ export class PostgresMetricReader {
                         JOIN LATERAL (SELECT step, epoch, time_unix_nano, value FROM metric_points m
                                        WHERE m.project = r.project AND m.series_id = r.series_id
                                        ORDER BY m.step, m.time_unix_nano) p ON true
-                       ORDER BY r.no) TO STDOUT (FORMAT binary)`),
+                       ORDER BY r.no, p.step, p.time_unix_nano) TO STDOUT (FORMAT binary)`),
       );
       for await (const chunk of stream) chunks.push(chunk as Buffer);
       await client.query("COMMIT");

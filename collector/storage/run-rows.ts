@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { ProjectRun, RunInfo } from "../normalize/run-identity.ts";
+import type { JsonObject, JsonValue, ProjectRun, RunInfo } from "../normalize/run-identity.ts";
 import { attributesJson, storableString } from "./stored-json.ts";
 
 /**
@@ -57,11 +57,25 @@ function mergeRuns(runs: Iterable<ProjectRun>): ProjectRun[] {
       ...prev,
       ...definedFields(run),
       implicit: prev.implicit && run.implicit,
-      hparams: prev.hparams && run.hparams ? { ...prev.hparams, ...run.hparams } : (run.hparams ?? prev.hparams),
+      hparams: prev.hparams && run.hparams ? deepMerge(prev.hparams, run.hparams) : (run.hparams ?? prev.hparams),
       status: rank(run.status) > rank(prev.status) ? run.status : prev.status,
     });
   }
   return [...byKey.values()];
+}
+
+/** The merge sightline_jsonb_merge (schema.sql) does in the database: b wins, nested objects merge, arrays are leaves. */
+function deepMerge(a: JsonObject, b: JsonObject): JsonObject {
+  const merged = new Map(Object.entries(a));
+  for (const [key, value] of Object.entries(b)) {
+    const prev = merged.get(key);
+    merged.set(key, isObject(prev) && isObject(value) ? deepMerge(prev, value) : value);
+  }
+  return Object.fromEntries(merged);
+}
+
+function isObject(v: JsonValue | undefined): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 function definedFields(run: ProjectRun): Partial<ProjectRun> {

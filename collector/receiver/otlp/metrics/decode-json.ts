@@ -22,7 +22,7 @@ import {
 } from "../common/json-values.ts";
 import { Rejections } from "../rejections.ts";
 import type { DecodedMetrics } from "./decode-protobuf.ts";
-import { keepValidPoints } from "./keep-valid-points.ts";
+import { convertPoints, keepValidPoints } from "./keep-valid-points.ts";
 
 /** OTLP/JSON ExportMetricsServiceRequest → the model (leniency rules in common/json-values.ts). */
 export function decodeMetricsRequestJson(body: Uint8Array): DecodedMetrics {
@@ -38,7 +38,7 @@ export function decodeMetricsRequestJson(body: Uint8Array): DecodedMetrics {
       for (const mRaw of array(field(sm, "metrics"), "metrics")) {
         const m = object(mRaw, "metric");
         const name = string(field(m, "name"), "metric.name");
-        const data = metricData(m);
+        const data = metricData(m, rejected);
         if (!data) {
           rejected.add(`metric "${name}" has no data`, 0);
           continue;
@@ -73,19 +73,25 @@ function points(o: Json): unknown[] {
   return array(field(o, "dataPoints", "data_points"), "dataPoints");
 }
 
-function metricData(m: Json): MetricData | null {
+/** A data point that cannot be read (a field of the wrong type, a value nested too deep) is dropped and counted, like a span. */
+function metricData(m: Json, rejected: Rejections): MetricData | null {
   let x: unknown;
-  if ((x = field(m, "gauge")) !== undefined) return { kind: "gauge", points: points(optionalObject(x, "gauge")).map(numberPoint) };
+  if ((x = field(m, "gauge")) !== undefined) return { kind: "gauge", points: convertPoints(points(optionalObject(x, "gauge")), numberPoint, rejected) };
   if ((x = field(m, "sum")) !== undefined) {
     const s = optionalObject(x, "sum");
-    return { kind: "sum", points: points(s).map(numberPoint), temporality: temporality(s), isMonotonic: bool(field(s, "isMonotonic", "is_monotonic"), "isMonotonic") };
+    return {
+      kind: "sum",
+      points: convertPoints(points(s), numberPoint, rejected),
+      temporality: temporality(s),
+      isMonotonic: bool(field(s, "isMonotonic", "is_monotonic"), "isMonotonic"),
+    };
   }
   if ((x = field(m, "histogram")) !== undefined) {
     const h = optionalObject(x, "histogram");
     return {
       kind: "histogram",
       temporality: temporality(h),
-      points: points(h).map((raw) => {
+      points: convertPoints(points(h), (raw) => {
         const p = object(raw, "data point");
         return {
           ...common(p),
@@ -98,7 +104,7 @@ function metricData(m: Json): MetricData | null {
           min: optionalDouble(field(p, "min"), "min"),
           max: optionalDouble(field(p, "max"), "max"),
         };
-      }),
+      }, rejected),
     };
   }
   if ((x = field(m, "exponentialHistogram", "exponential_histogram")) !== undefined) {
@@ -106,7 +112,7 @@ function metricData(m: Json): MetricData | null {
     return {
       kind: "exponentialHistogram",
       temporality: temporality(h),
-      points: points(h).map((raw) => {
+      points: convertPoints(points(h), (raw) => {
         const p = object(raw, "data point");
         return {
           ...common(p),
@@ -122,13 +128,13 @@ function metricData(m: Json): MetricData | null {
           max: optionalDouble(field(p, "max"), "max"),
           zeroThreshold: optionalDouble(field(p, "zeroThreshold", "zero_threshold"), "zeroThreshold") ?? 0,
         };
-      }),
+      }, rejected),
     };
   }
   if ((x = field(m, "summary")) !== undefined) {
     return {
       kind: "summary",
-      points: points(optionalObject(x, "summary")).map((raw) => {
+      points: convertPoints(points(optionalObject(x, "summary")), (raw) => {
         const p = object(raw, "data point");
         return {
           ...common(p),
@@ -140,7 +146,7 @@ function metricData(m: Json): MetricData | null {
           }),
           flags: uint32(field(p, "flags"), "flags"),
         };
-      }),
+      }, rejected),
     };
   }
   return null;

@@ -3,7 +3,7 @@ import { decodeOrReject, hex, pbAttributes, pbResource, pbScope, signed64, unsig
 import { Rejections } from "../rejections.ts";
 import { ExportMetricsServiceRequest } from "../schema.ts";
 import type { PbBuckets, PbExemplar, PbMetric, PbMetricsRequest, PbNumberPoint } from "../wire-types.ts";
-import { keepValidPoints } from "./keep-valid-points.ts";
+import { convertPoints, keepValidPoints } from "./keep-valid-points.ts";
 
 export interface DecodedMetrics {
   batch: MetricsBatch;
@@ -20,7 +20,7 @@ export function decodeMetricsRequestProtobuf(body: Uint8Array): DecodedMetrics {
     for (const sm of rm.scopeMetrics) {
       const metrics: Metric[] = [];
       for (const pb of sm.metrics) {
-        const data = metricData(pb);
+        const data = metricData(pb, rejected);
         if (!data) {
           rejected.add(`metric "${pb.name}" has no data`, 0);
           continue;
@@ -35,17 +35,18 @@ export function decodeMetricsRequestProtobuf(body: Uint8Array): DecodedMetrics {
   return { batch, rejected };
 }
 
-function metricData(pb: PbMetric): MetricData | null {
+/** A data point that cannot be converted (an attribute value nested too deep) is dropped and counted. */
+function metricData(pb: PbMetric, rejected: Rejections): MetricData | null {
   switch (pb.data) {
     case "gauge":
-      return { kind: "gauge", points: pb.gauge!.dataPoints.map(numberPoint) };
+      return { kind: "gauge", points: convertPoints(pb.gauge!.dataPoints, numberPoint, rejected) };
     case "sum":
-      return { kind: "sum", points: pb.sum!.dataPoints.map(numberPoint), temporality: pb.sum!.aggregationTemporality, isMonotonic: pb.sum!.isMonotonic };
+      return { kind: "sum", points: convertPoints(pb.sum!.dataPoints, numberPoint, rejected), temporality: pb.sum!.aggregationTemporality, isMonotonic: pb.sum!.isMonotonic };
     case "histogram":
       return {
         kind: "histogram",
         temporality: pb.histogram!.aggregationTemporality,
-        points: pb.histogram!.dataPoints.map((p) => ({
+        points: convertPoints(pb.histogram!.dataPoints, (p) => ({
           attributes: pbAttributes(p.attributes, 0),
           startTimeUnixNano: unsigned64(p.startTimeUnixNano),
           timeUnixNano: unsigned64(p.timeUnixNano),
@@ -57,13 +58,13 @@ function metricData(pb: PbMetric): MetricData | null {
           flags: p.flags,
           min: p.min ?? null,
           max: p.max ?? null,
-        })),
+        }), rejected),
       };
     case "exponentialHistogram":
       return {
         kind: "exponentialHistogram",
         temporality: pb.exponentialHistogram!.aggregationTemporality,
-        points: pb.exponentialHistogram!.dataPoints.map((p) => ({
+        points: convertPoints(pb.exponentialHistogram!.dataPoints, (p) => ({
           attributes: pbAttributes(p.attributes, 0),
           startTimeUnixNano: unsigned64(p.startTimeUnixNano),
           timeUnixNano: unsigned64(p.timeUnixNano),
@@ -78,12 +79,12 @@ function metricData(pb: PbMetric): MetricData | null {
           min: p.min ?? null,
           max: p.max ?? null,
           zeroThreshold: p.zeroThreshold,
-        })),
+        }), rejected),
       };
     case "summary":
       return {
         kind: "summary",
-        points: pb.summary!.dataPoints.map((p) => ({
+        points: convertPoints(pb.summary!.dataPoints, (p) => ({
           attributes: pbAttributes(p.attributes, 0),
           startTimeUnixNano: unsigned64(p.startTimeUnixNano),
           timeUnixNano: unsigned64(p.timeUnixNano),
@@ -91,7 +92,7 @@ function metricData(pb: PbMetric): MetricData | null {
           sum: p.sum,
           quantileValues: p.quantileValues.map((q) => ({ quantile: q.quantile, value: q.value })),
           flags: p.flags,
-        })),
+        }), rejected),
       };
     default:
       return null;

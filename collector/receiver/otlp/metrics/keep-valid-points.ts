@@ -1,3 +1,4 @@
+import { PermanentError } from "../../../errors.ts";
 import type { Metric } from "../../../model/metrics.ts";
 import type { Rejections } from "../rejections.ts";
 import { histogramPointProblem, numberPointProblem, pointProblem } from "./point-validation.ts";
@@ -31,4 +32,18 @@ function accept(problem: string | null, rejected: Rejections): boolean {
   if (problem === null) return true;
   rejected.add(problem);
   return false;
+}
+
+/** Converts each wire data point; one that cannot be read (a PermanentError) is dropped and counted, the others kept. */
+export function convertPoints<W, P>(wire: readonly W[], convert: (w: W) => P, rejected: Rejections): P[] {
+  const out: P[] = [];
+  for (const w of wire) {
+    try {
+      out.push(convert(w));
+    } catch (err) {
+      if (!(err instanceof PermanentError)) throw err;
+      rejected.add(err.message);
+    }
+  }
+  return out;
 }
