@@ -188,9 +188,15 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
   return out;
 }
 
-/** Context: the point's attributes without step and epoch, sorted by key so attribute order never splits a series. */
+/**
+ * Context: the point's attributes without step and epoch, sorted by key so attribute order never
+ * splits a series, and with integral doubles written as integers: {fold: 1} from a JS SDK (an int)
+ * and {fold: 1.0} from a Python SDK (a double) are one series.
+ */
 export function contextJson(attributes: Attributes): string {
-  const context = attributes.filter((kv) => kv.key !== ATTR.step && kv.key !== ATTR.epoch);
+  const context = attributes
+    .filter((kv) => kv.key !== ATTR.step && kv.key !== ATTR.epoch)
+    .map((kv) => (typeof kv.value === "number" && Number.isSafeInteger(kv.value) && !Object.is(kv.value, -0) ? { key: kv.key, value: BigInt(kv.value) } : kv));
   context.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return attributesJson(context);
 }

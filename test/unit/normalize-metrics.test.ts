@@ -38,8 +38,9 @@ describe("contextJson", () => {
     assert.equal(contextJson([]), "{}");
   });
 
-  test("int and double context values stay apart (the OTLP type is part of the context)", () => {
-    assert.notEqual(contextJson(attrs({ fold: 1n })), contextJson(attrs({ fold: 1 })));
+  test("an integral double and an int make one context (SDKs type numbers differently); other doubles stay doubles", () => {
+    assert.equal(contextJson(attrs({ fold: 1n })), contextJson(attrs({ fold: 1 })));
+    assert.equal(contextJson(attrs({ ratio: 0.5 })), '{"ratio":0.5}');
   });
 });
 
@@ -150,3 +151,4 @@ describe("normalizeMetrics", () => {
     assert.equal(out.series[0]!.context, '{"where":{"zone":"a"}}');
   });
 });
+
