@@ -34,6 +34,12 @@ export interface AiUsage {
   cacheReadTokens?: number;
   cacheWriteTokens?: number;
   reasoningTokens?: number;
+  /**
+   * Whether inputTokens already contains cacheReadTokens and cacheWriteTokens. Set only where the
+   * dialect says so (the current OTel GenAI conventions: "SHOULD be included in input_tokens");
+   * otherwise cost.ts decides from the numbers and the provider (docs/cost.md).
+   */
+  inputIncludesCache?: boolean;
 }
 
 export interface AiFields {
@@ -58,8 +64,9 @@ export interface AiFields {
   inputValue?: unknown;
   outputValue?: unknown;
   systemInstructions?: MessagePart[];
-  tool?: { name?: string; callId?: string; description?: string; arguments?: unknown; result?: unknown };
-  agent?: { name?: string; id?: string };
+  /** `parametersSchema` is the tool's declared JSON Schema (OpenInference tool.parameters), not the call's arguments. */
+  tool?: { name?: string; callId?: string; description?: string; arguments?: unknown; result?: unknown; parametersSchema?: unknown };
+  agent?: { name?: string; id?: string; description?: string };
   /** Retriever results. */
   documents?: Array<{ id?: string; content?: string; score?: number; metadata?: unknown }>;
   sessionId?: string;
