@@ -12,3 +12,22 @@ export { Run, type RunOptions, type TrackOptions, type DistributionOptions, type
 export { RunSpanProcessor, RunLogRecordProcessor } from "./run-processors.ts";
 export { currentRunId } from "./run-context.ts";
 export type { AttributeValue } from "./otlp-json.ts";
+export { LangChainInstrumentation } from "./langchain/instrumentation.ts";
+export type { LangChainInstrumentationConfig } from "./langchain/config.ts";
+export type { AgentRecognizer, ChainRunInfo } from "./langchain/agent-recognition.ts";
+export type { CallbackManagerModule } from "./langchain/callback-manager-patch.ts";
+export {
+  traceAgent,
+  traceTool,
+  traceLlmCall,
+  type AgentOptions,
+  type ToolOptions,
+  type LlmCallOptions,
+  type LlmResult,
+  type TokenUsage,
+  type MessageInput,
+  type AgentRecorder,
+  type ToolRecorder,
+  type LlmCallRecorder,
+} from "./agent-helpers.ts";
+export type { ChatMessage, OutputMessage, MessagePart } from "./genai/messages.ts";
