@@ -33,7 +33,7 @@ describe("normalizeAi", () => {
   });
 
   test("rules are ordered as documented", () => {
-    assert.deepEqual(AI_RULES.map((r) => r.id), ["otel-genai", "otel-genai-events", "openinference", "vercel-ai", "openllmetry", "pydantic-ai"]);
+    assert.deepEqual(AI_RULES.map((r) => r.id), ["otel-genai", "otel-genai-events", "openinference", "vercel-ai", "openllmetry", "pydantic-ai", "sightline-langchain"]);
   });
 
   test("never writes to the span or resource (every fixture, deep-frozen)", () => {

@@ -4,6 +4,7 @@ import { openLlmetryRule } from "./rules/openllmetry.ts";
 import { otelGenAiEventsRule } from "./rules/otel-genai-events.ts";
 import { otelGenAiRule } from "./rules/otel-genai.ts";
 import { pydanticAiRule } from "./rules/pydantic-ai.ts";
+import { sightlineLangChainRule } from "./rules/sightline-langchain.ts";
 import { vercelAiRule } from "./rules/vercel-ai.ts";
 
 /**
@@ -24,5 +25,15 @@ import { vercelAiRule } from "./rules/vercel-ai.ts";
  *    messages are a fallback for spans without gen_ai.input.messages.
  * 6. pydantic-ai — framework extras (the agent run's conversation, final_result, Logfire's cost);
  *    last, as it only fills what the standard keys leave open.
+ * 7. sightline-langchain — the chain spans of Sightline's own LangChain instrumentation (the
+ *    conventions have no chain operation); its agent, chat, tool and retrieval spans are standard.
  */
-export const AI_RULES: readonly AiRule[] = [otelGenAiRule, otelGenAiEventsRule, openInferenceRule, vercelAiRule, openLlmetryRule, pydanticAiRule];
+export const AI_RULES: readonly AiRule[] = [
+  otelGenAiRule,
+  otelGenAiEventsRule,
+  openInferenceRule,
+  vercelAiRule,
+  openLlmetryRule,
+  pydanticAiRule,
+  sightlineLangChainRule,
+];
