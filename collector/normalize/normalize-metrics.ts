@@ -123,62 +123,26 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
             break;
           case "histogram":
             for (const p of data.points) {
-              out.distributions.push({
-                project,
-                seriesId: seriesFor(p.attributes, null).seriesId,
-                ...stepAndEpoch(p.attributes),
-                timeUnixNano: p.timeUnixNano,
-                startTimeUnixNano: p.startTimeUnixNano,
-                count: p.count,
-                sum: p.sum,
-                min: p.min,
-                max: p.max,
-                flags: p.flags,
-                data: { explicitBounds: p.explicitBounds, bucketCounts: p.bucketCounts.map(String) },
-                exemplars: p.exemplars,
-              });
+              const data = { explicitBounds: p.explicitBounds, bucketCounts: p.bucketCounts.map(String) };
+              out.distributions.push(distribution(project, seriesFor(p.attributes, null).seriesId, p, data, p.exemplars));
             }
             break;
           case "exponentialHistogram":
             for (const p of data.points) {
-              out.distributions.push({
-                project,
-                seriesId: seriesFor(p.attributes, null).seriesId,
-                ...stepAndEpoch(p.attributes),
-                timeUnixNano: p.timeUnixNano,
-                startTimeUnixNano: p.startTimeUnixNano,
-                count: p.count,
-                sum: p.sum,
-                min: p.min,
-                max: p.max,
-                flags: p.flags,
-                data: {
-                  scale: p.scale,
-                  zeroCount: String(p.zeroCount),
-                  zeroThreshold: p.zeroThreshold,
-                  positive: { offset: p.positive.offset, bucketCounts: p.positive.bucketCounts.map(String) },
-                  negative: { offset: p.negative.offset, bucketCounts: p.negative.bucketCounts.map(String) },
-                },
-                exemplars: p.exemplars,
-              });
+              const data = {
+                scale: p.scale,
+                zeroCount: String(p.zeroCount),
+                zeroThreshold: p.zeroThreshold,
+                positive: { offset: p.positive.offset, bucketCounts: p.positive.bucketCounts.map(String) },
+                negative: { offset: p.negative.offset, bucketCounts: p.negative.bucketCounts.map(String) },
+              };
+              out.distributions.push(distribution(project, seriesFor(p.attributes, null).seriesId, p, data, p.exemplars));
             }
             break;
           case "summary":
             for (const p of data.points) {
-              out.distributions.push({
-                project,
-                seriesId: seriesFor(p.attributes, null).seriesId,
-                ...stepAndEpoch(p.attributes),
-                timeUnixNano: p.timeUnixNano,
-                startTimeUnixNano: p.startTimeUnixNano,
-                count: p.count,
-                sum: p.sum,
-                min: null,
-                max: null,
-                flags: p.flags,
-                data: { quantileValues: p.quantileValues },
-                exemplars: [],
-              });
+              const summary = { ...p, min: null, max: null };
+              out.distributions.push(distribution(project, seriesFor(p.attributes, null).seriesId, summary, { quantileValues: p.quantileValues }, []));
             }
             break;
         }
@@ -199,6 +163,30 @@ export function contextJson(attributes: Attributes): string {
     .map((kv) => (typeof kv.value === "number" && Number.isSafeInteger(kv.value) && !Object.is(kv.value, -0) ? { key: kv.key, value: BigInt(kv.value) } : kv));
   context.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return attributesJson(context);
+}
+
+/** The fields every distribution kind shares; `data` holds what is particular to the kind. */
+function distribution(
+  project: string,
+  seriesId: string,
+  p: { attributes: Attributes; timeUnixNano: bigint; startTimeUnixNano: bigint; count: bigint; sum: number | null; min: number | null; max: number | null; flags: number },
+  data: Record<string, unknown>,
+  exemplars: Exemplar[],
+): DistributionRecord {
+  return {
+    project,
+    seriesId,
+    ...stepAndEpoch(p.attributes),
+    timeUnixNano: p.timeUnixNano,
+    startTimeUnixNano: p.startTimeUnixNano,
+    count: p.count,
+    sum: p.sum,
+    min: p.min,
+    max: p.max,
+    flags: p.flags,
+    data,
+    exemplars,
+  };
 }
 
 function stepAndEpoch(attributes: Attributes): { step: bigint | null; epoch: bigint | null } {
