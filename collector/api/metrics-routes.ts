@@ -5,7 +5,7 @@ import { contextJson } from "../normalize/normalize-metrics.ts";
 import type { PostgresMetricReader } from "../storage/metric-reader.ts";
 import { axisPoints, fillMissingSteps, type XAxis } from "./downsample.ts";
 import { projectParam, runIdParam } from "./project.ts";
-import { enumParam, intParam, jsonObjectParam, listParam, type Query } from "./query-params.ts";
+import { enumParam, intParam, jsonObjectParam, listParam, queryFilterParam, type Query } from "./query-params.ts";
 import { seriesPointsJson } from "./render-metrics.ts";
 
 /**
@@ -18,7 +18,8 @@ export function metricsRoutes(metrics: PostgresMetricReader): Router {
     const q = req.query as Query;
     const runIds = listParam(q, "runs", "run")?.map(runIdParam);
     const names = listParam(q, "names", "name");
-    if (!runIds && !names) throw new PermanentError("give runs=<id,…> and/or names=<metric,…>");
+    const filter = queryFilterParam(q, "metrics");
+    if (!runIds && !names && !filter) throw new PermanentError("give runs=<id,…>, names=<metric,…> and/or q=<query>");
     const project = projectParam(q);
     const axis = enumParam(q, "x", ["step", "epoch", "time"] as const) ?? "step";
     const maxPoints = intParam(q, "points", 0, 0, 1_000_000);
@@ -29,6 +30,7 @@ export function metricsRoutes(metrics: PostgresMetricReader): Router {
       context: contextJsonParam(jsonObjectParam(q, "context")),
       kinds: ["gauge", "sum"],
       limit: intParam(q, "limit", 1000, 1, 10_000),
+      filter,
     });
     const columns = await metrics.readPoints(project, series.map((s) => s.seriesId));
     const parts = series.map((s) => {

@@ -1,4 +1,6 @@
 import { PermanentError } from "../errors.ts";
+import { compileQuery, type QueryFilter } from "../query/compile-query.ts";
+import type { QueryTarget } from "../query/targets.ts";
 import type { AttributeScalar, TraceCursor } from "../storage/trace-reader.ts";
 
 /** Parsers for API query parameters; each failure is a 400 naming the parameter. */
@@ -134,4 +136,11 @@ const TRACE_ID = /^[0-9a-fA-F]{32}$/;
 export function traceIdParam(value: string | undefined): string {
   if (!value || !TRACE_ID.test(value)) throw new PermanentError("trace id must be 32 hex digits");
   return value.toLowerCase();
+}
+
+/** `q=`: a Sightline query (docs/query-language.md) compiled for one endpoint; a blank q is no filter. Errors are 400s with a position. */
+export function queryFilterParam(query: Query, target: QueryTarget): QueryFilter | undefined {
+  const text = optionalString(query, "q");
+  if (text === undefined || text.trim() === "") return undefined;
+  return compileQuery(text, target);
 }

@@ -6,7 +6,7 @@ import type { PostgresMetricReader } from "../storage/metric-reader.ts";
 import type { PostgresRunReader, RunPatch, RunSort, RunSortField } from "../storage/run-reader.ts";
 import { boundedKey, KEY_LIMITS } from "../normalize/bounded-key.ts";
 import { projectParam, runIdParam } from "./project.ts";
-import { boolParam, cursorParts, encodeCursor, enumParam, intParam, jsonObjectParam, listParam, optionalString, timeParam, type Query } from "./query-params.ts";
+import { boolParam, cursorParts, encodeCursor, enumParam, intParam, jsonObjectParam, listParam, optionalString, queryFilterParam, timeParam, type Query } from "./query-params.ts";
 import { distributionJson, seriesSummaryJson } from "./render-metrics.ts";
 import { logJson } from "./render-logs.ts";
 import { contextJsonParam } from "./metrics-routes.ts";
@@ -35,6 +35,7 @@ export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReade
       sort: sortParam(q),
       limit,
       offset,
+      filter: queryFilterParam(q, "runs"),
     });
     res.json({ runs: page, total, nextCursor: offset + page.length < total ? encodeCursor(offset + page.length) : null });
   });

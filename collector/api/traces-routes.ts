@@ -12,6 +12,7 @@ import {
   enumParam,
   intParam,
   optionalString,
+  queryFilterParam,
   timeParam,
   traceCursorParam,
   traceIdParam,
@@ -42,6 +43,7 @@ export function tracesRoutes(reader: TraceReader): Router {
       status: enumParam(q, "status", ["error", "ok"] as const),
       limit: intParam(q, "limit", 50, 1, 1000),
       after: traceCursorParam(q, "cursor"),
+      filter: queryFilterParam(q, "traces"),
     });
     res.json({ traces: page.traces, nextCursor: page.next ? encodeCursor(page.next.startTimeUnixNano, page.next.traceId) : null });
   });

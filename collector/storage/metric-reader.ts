@@ -1,6 +1,9 @@
 import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type { SeriesKind } from "../normalize/normalize-metrics.ts";
+import { parsePointArrays, POINT_ARRAYS_SQL } from "./point-arrays.ts";
+import type { QueryFilter } from "../query/compile-query.ts";
+import { queryWithFilter } from "../query/execute-filtered.ts";
 
 /** Reads metric series and their points (the read half of the storage seam for metrics). */
 
@@ -12,6 +15,8 @@ export interface SeriesQuery {
   context?: string;
   kinds?: SeriesKind[];
   limit: number;
+  /** A compiled `q=` (target "metrics"), ANDed with the conditions above. */
+  filter?: QueryFilter;
 }
 
 export interface SeriesInfo {
@@ -49,26 +54,8 @@ export class PostgresMetricReader {
   constructor(private readonly pool: pg.Pool) {}
 
   async findSeries(q: SeriesQuery): Promise<SeriesInfo[]> {
-    const params: unknown[] = [q.project];
-    const p = (v: unknown): string => `$${params.push(v)}`;
-    const where = ["s.project = $1"];
-    if (q.runIds) where.push(`s.run_id = ANY (${p(q.runIds)}::text[])`);
-    // left(name, 300) is what the metric_series indexes hold.
-    if (q.names) {
-      const names = p(q.names);
-      where.push(`left(s.name, 300) = ANY (ARRAY(SELECT left(n, 300) FROM unnest(${names}::text[]) AS n)) AND s.name = ANY (${names}::text[])`);
-    }
-    if (q.context) where.push(`s.context @> ${p(q.context)}::jsonb`);
-    if (q.kinds) where.push(`s.kind = ANY (${p(q.kinds)}::text[])`);
-    const { rows } = await this.pool.query<SeriesRow>(
-      `SELECT encode(s.series_id, 'hex') AS series_id, s.run_id, s.name, s.kind, s.context::text AS context, s.unit, s.description,
-              s.temporality, s.monotonic, s.value_type, s.point_count, s.last_step, s.last_time_unix_nano, s.last_value, s.min_value, s.max_value
-         FROM metric_series s
-        WHERE ${where.join(" AND ")}
-        ORDER BY s.run_id, s.name, s.context::text
-        LIMIT ${p(q.limit)}`,
-      params,
-    );
+    const { text, values } = findSeriesStatement(q);
+    const { rows } = q.filter ? await queryWithFilter<SeriesRow>(this.pool, q.filter, text, values) : await this.pool.query<SeriesRow>(text, values);
     return rows.map(toSeriesInfo);
   }
 
@@ -90,24 +77,30 @@ export class PostgresMetricReader {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
+      // JIT compilation would cost more than this plain scan saves (tens of ms per call).
+      await client.query("SET LOCAL jit = off");
       // COPY takes no bind parameters: the series to read go through a temporary table.
       await client.query("CREATE TEMP TABLE IF NOT EXISTS read_series (no integer, project text, series_id bytea) ON COMMIT DELETE ROWS");
       await client.query("INSERT INTO read_series SELECT o - 1, $1, decode(id, 'hex') FROM unnest($2::text[]) WITH ORDINALITY AS u(id, o)", [
         project,
         seriesIds,
       ]);
+      // One row per series with its points packed into byte strings (in index order; see
+      // point-arrays.ts), so the client handles a few large rows instead of one message per
+      // point. Rows come in any order (each names its series): sorting them would spill to disk.
       const chunks: Buffer[] = [];
       const stream = client.query(
-        copyTo(`COPY (SELECT r.no, p.step, p.epoch, p.time_unix_nano, p.value
+        copyTo(`COPY (SELECT r.no, p.steps, p.epochs, p.times, p.vals
                         FROM read_series r
-                        JOIN LATERAL (SELECT step, epoch, time_unix_nano, value FROM metric_points m
-                                       WHERE m.project = r.project AND m.series_id = r.series_id
-                                       ORDER BY m.step, m.time_unix_nano) p ON true
-                       ORDER BY r.no, p.step, p.time_unix_nano) TO STDOUT (FORMAT binary)`),
+                        CROSS JOIN LATERAL (SELECT ${POINT_ARRAYS_SQL.steps} AS steps, ${POINT_ARRAYS_SQL.epochs} AS epochs,
+                                                   ${POINT_ARRAYS_SQL.times} AS times, ${POINT_ARRAYS_SQL.values} AS vals
+                                              FROM (SELECT step, epoch, time_unix_nano, value FROM metric_points m
+                                                     WHERE m.project = r.project AND m.series_id = r.series_id
+                                                     ORDER BY m.step, m.time_unix_nano) AS ordered) p) TO STDOUT (FORMAT binary)`),
       );
       for await (const chunk of stream) chunks.push(chunk as Buffer);
       await client.query("COMMIT");
-      return splitColumns(Buffer.concat(chunks), seriesIds);
+      return parsePointArrays(Buffer.concat(chunks), seriesIds);
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw err;
@@ -132,6 +125,29 @@ export class PostgresMetricReader {
     }
     return out;
   }
+}
+
+/** The series-list statement for a query (also used by GET /api/query/explain and bench:query). */
+export function findSeriesStatement(q: SeriesQuery): { text: string; values: unknown[] } {
+  const params: unknown[] = [q.project];
+  const p = (v: unknown): string => `$${params.push(v)}`;
+  const where = ["s.project = $1"];
+  if (q.runIds) where.push(`s.run_id = ANY (${p(q.runIds)}::text[])`);
+  // left(name, 300) is what the metric_series indexes hold.
+  if (q.names) {
+    const names = p(q.names);
+    where.push(`left(s.name, 300) = ANY (ARRAY(SELECT left(n, 300) FROM unnest(${names}::text[]) AS n)) AND s.name = ANY (${names}::text[])`);
+  }
+  if (q.context) where.push(`s.context @> ${p(q.context)}::jsonb`);
+  if (q.kinds) where.push(`s.kind = ANY (${p(q.kinds)}::text[])`);
+  if (q.filter) where.push(q.filter.toSql("s", p));
+  const text = `SELECT encode(s.series_id, 'hex') AS series_id, s.run_id, s.name, s.kind, s.context::text AS context, s.unit, s.description,
+            s.temporality, s.monotonic, s.value_type, s.point_count, s.last_step, s.last_time_unix_nano, s.last_value, s.min_value, s.max_value
+       FROM metric_series s
+      WHERE ${where.join(" AND ")}
+      ORDER BY s.run_id, s.name, s.context::text
+      LIMIT ${p(q.limit)}`;
+  return { text, values: params };
 }
 
 export interface DistributionRow {
@@ -185,55 +201,4 @@ function toSeriesInfo(r: SeriesRow): SeriesInfo {
     minValue: r.min_value,
     maxValue: r.max_value,
   };
-}
-
-/**
- * Parses PostgreSQL binary COPY rows of (int4 no, int8 step, int8 epoch, int8 time, float8 value)
- * into per-series columns. Format: 19-byte header, then per row an int16 field count and, per
- * field, an int32 length (-1 for NULL) and the bytes; a field count of -1 ends the data.
- */
-function splitColumns(data: Buffer, seriesIds: string[]): Map<string, PointColumns> {
-  const HEADER = 11 + 4 + 4;
-  const counts = new Array<number>(seriesIds.length).fill(0);
-  // First pass: count rows per series so the columns can be allocated exactly.
-  let pos = HEADER + data.readUInt32BE(HEADER - 4);
-  const starts: number[] = [];
-  while (pos < data.length) {
-    const fields = data.readInt16BE(pos);
-    if (fields === -1) break;
-    starts.push(pos);
-    const no = data.readInt32BE(pos + 2 + 4);
-    counts[no]!++;
-    pos += 2;
-    for (let f = 0; f < fields; f++) {
-      const len = data.readInt32BE(pos);
-      pos += 4 + (len > 0 ? len : 0);
-    }
-  }
-  const out = new Map<string, PointColumns>();
-  const cols = seriesIds.map((_, i) => {
-    const n = counts[i]!;
-    return { step: new Float64Array(n), epoch: new Float64Array(n), time: new BigInt64Array(n), value: new Float64Array(n), fill: 0 };
-  });
-  for (const start of starts) {
-    let p = start + 2;
-    const no = data.readInt32BE(p + 4);
-    p += 8;
-    const c = cols[no]!;
-    const i = c.fill++;
-    const stepLen = data.readInt32BE(p);
-    c.step[i] = stepLen === -1 ? NaN : Number(data.readBigInt64BE(p + 4));
-    p += 4 + Math.max(stepLen, 0);
-    const epochLen = data.readInt32BE(p);
-    c.epoch[i] = epochLen === -1 ? NaN : Number(data.readBigInt64BE(p + 4));
-    p += 4 + Math.max(epochLen, 0);
-    c.time[i] = data.readBigInt64BE(p + 4);
-    p += 12;
-    c.value[i] = data.readDoubleBE(p + 4);
-  }
-  seriesIds.forEach((id, i) => {
-    const { step, epoch, time, value } = cols[i]!;
-    out.set(id, { step, epoch, time, value });
-  });
-  return out;
 }

@@ -1,5 +1,7 @@
 import type pg from "pg";
 import type { RunStatus } from "../normalize/run-identity.ts";
+import type { QueryFilter } from "../query/compile-query.ts";
+import { queryWithFilter } from "../query/execute-filtered.ts";
 
 /** Reads and edits runs (the read half of the storage seam for runs). */
 
@@ -26,6 +28,8 @@ export interface RunQuery {
   sort: RunSort;
   limit: number;
   offset: number;
+  /** A compiled `q=` (target "runs"), ANDed with the conditions above. */
+  filter?: QueryFilter;
 }
 
 export interface Run {
@@ -41,6 +45,8 @@ export interface Run {
   createdAt: string;
   updatedAt: string;
   endedAt: string | null;
+  /** The AI rollup over the run's spans, for runs with AI work. */
+  ai?: { llmCalls: number; inputTokens: number; outputTokens: number; totalTokens: number; costUsd: number };
 }
 
 export interface RunDetail extends Run {
@@ -59,7 +65,8 @@ export interface RunPatch {
 
 const RUN_COLUMNS = `r.run_id, coalesce(r.edited_name, r.name, r.run_id) AS name, coalesce(r.experiment, '') AS experiment,
   coalesce(r.edited_tags, r.tags, '{}') AS tags, r.status, r.hparams, r.description, r.archived, r.implicit,
-  r.created_at, r.updated_at, r.ended_at`;
+  r.created_at, r.updated_at, r.ended_at, r.ai_llm_calls, r.ai_input_tokens::float8 AS ai_input_tokens,
+  r.ai_output_tokens::float8 AS ai_output_tokens, r.ai_total_tokens::float8 AS ai_total_tokens, r.ai_cost_usd`;
 
 const SORT_SQL: Record<RunSortField, string> = {
   created: "r.created_at",
@@ -75,29 +82,13 @@ export class PostgresRunReader {
   constructor(private readonly pool: pg.Pool) {}
 
   async findRuns(q: RunQuery): Promise<{ runs: Run[]; total: number }> {
-    const params: unknown[] = [q.project];
-    const p = (v: unknown): string => `$${params.push(v)}`;
-    const where = ["r.project = $1"];
-    if (q.experiment !== undefined) where.push(`coalesce(r.experiment, '') = ${p(q.experiment)}`);
-    if (q.tags && q.tags.length > 0) where.push(`coalesce(r.edited_tags, r.tags, '{}') @> ${p(q.tags)}::text[]`);
-    if (q.status) where.push(`r.status = ${p(q.status)}`);
-    if (q.createdFrom) where.push(`r.created_at >= ${p(q.createdFrom)}`);
-    if (q.createdTo) where.push(`r.created_at < ${p(q.createdTo)}`);
-    const archived = q.archived ?? false;
-    if (archived !== "all") where.push(`r.archived = ${p(archived)}`);
-    if (q.search) where.push(`(coalesce(r.edited_name, r.name, '') ILIKE ${p(`%${likeEscape(q.search)}%`)} OR r.run_id ILIKE $${params.length})`);
-    const sortExpr = typeof q.sort.field === "string" ? SORT_SQL[q.sort.field] : `r.hparams #> ${p(q.sort.field.hparam)}::text[]`;
-    const direction = q.sort.descending ? "DESC NULLS LAST" : "ASC NULLS LAST";
-    const sql = `
-      SELECT ${RUN_COLUMNS}, count(*) OVER () AS total
-        FROM runs r
-       WHERE ${where.join(" AND ")}
-       ORDER BY ${sortExpr} ${direction}, r.run_id
-       LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`;
-    const { rows } = await this.pool.query<RunRow & { total: string }>(sql, params);
+    const { text, values, count } = findRunsStatement(q);
+    const query = <R extends pg.QueryResultRow>(sql: string, params: unknown[]): Promise<pg.QueryResult<R>> =>
+      q.filter ? queryWithFilter<R>(this.pool, q.filter, sql, params) : this.pool.query<R>(sql, params);
+    const { rows } = await query<RunRow & { total: string }>(text, values);
     let total = rows.length > 0 ? Number(rows[0]!.total) : 0;
     if (rows.length === 0 && q.offset > 0) {
-      const counted = await this.pool.query<{ n: string }>(`SELECT count(*) AS n FROM runs r WHERE ${where.join(" AND ")}`, params.slice(0, params.length - 2));
+      const counted = await query<{ n: string }>(count.text, count.values);
       total = Number(counted.rows[0]!.n);
     }
     return { runs: rows.map(toRun), total };
@@ -133,6 +124,33 @@ export class PostgresRunReader {
   }
 }
 
+/** The run-list statement for a query, and the count without the page (also used by GET /api/query/explain and bench:query). */
+export function findRunsStatement(q: RunQuery): { text: string; values: unknown[]; count: { text: string; values: unknown[] } } {
+  const params: unknown[] = [q.project];
+  const p = (v: unknown): string => `$${params.push(v)}`;
+  const where = ["r.project = $1"];
+  // r.experiment = … (not coalesce(…) = …) so that runs_experiment answers it.
+  if (q.experiment !== undefined) where.push(q.experiment === "" ? "(r.experiment IS NULL OR r.experiment = '')" : `r.experiment = ${p(q.experiment)}`);
+  if (q.tags && q.tags.length > 0) where.push(`coalesce(r.edited_tags, r.tags, '{}') @> ${p(q.tags)}::text[]`);
+  if (q.status) where.push(`r.status = ${p(q.status)}`);
+  if (q.createdFrom) where.push(`r.created_at >= ${p(q.createdFrom)}`);
+  if (q.createdTo) where.push(`r.created_at < ${p(q.createdTo)}`);
+  const archived = q.archived ?? false;
+  if (archived !== "all") where.push(`r.archived = ${p(archived)}`);
+  if (q.search) where.push(`(coalesce(r.edited_name, r.name, '') ILIKE ${p(`%${likeEscape(q.search)}%`)} OR r.run_id ILIKE $${params.length})`);
+  if (q.filter) where.push(q.filter.toSql("r", p));
+  const count = { text: `SELECT count(*) AS n FROM runs r WHERE ${where.join(" AND ")}`, values: [...params] };
+  const sortExpr = typeof q.sort.field === "string" ? SORT_SQL[q.sort.field] : `r.hparams #> ${p(q.sort.field.hparam)}::text[]`;
+  const direction = q.sort.descending ? "DESC NULLS LAST" : "ASC NULLS LAST";
+  const text = `
+    SELECT ${RUN_COLUMNS}, count(*) OVER () AS total
+      FROM runs r
+     WHERE ${where.join(" AND ")}
+     ORDER BY ${sortExpr} ${direction}, r.run_id
+     LIMIT ${p(q.limit)} OFFSET ${p(q.offset)}`;
+  return { text, values: params, count };
+}
+
 interface RunRow {
   run_id: string;
   name: string;
@@ -146,6 +164,11 @@ interface RunRow {
   created_at: Date;
   updated_at: Date;
   ended_at: Date | null;
+  ai_llm_calls: number;
+  ai_input_tokens: number;
+  ai_output_tokens: number;
+  ai_total_tokens: number;
+  ai_cost_usd: number;
 }
 
 function toRun(r: RunRow): Run {
@@ -162,6 +185,9 @@ function toRun(r: RunRow): Run {
     createdAt: r.created_at.toISOString(),
     updatedAt: r.updated_at.toISOString(),
     endedAt: r.ended_at ? r.ended_at.toISOString() : null,
+    ...(r.ai_llm_calls > 0 || r.ai_total_tokens > 0 || r.ai_cost_usd > 0
+      ? { ai: { llmCalls: r.ai_llm_calls, inputTokens: r.ai_input_tokens, outputTokens: r.ai_output_tokens, totalTokens: r.ai_total_tokens, costUsd: r.ai_cost_usd } }
+      : {}),
   };
 }
 
