@@ -218,8 +218,10 @@ CREATE TABLE IF NOT EXISTS metric_points (
   flags                integer  NOT NULL DEFAULT 0,  -- bit 1: no recorded value (value is NaN)
   exemplars            jsonb                         -- NULL when none
 );
+-- The key also serves reads: with value and epoch included, a chart's points come from the index
+-- alone (an index-only scan), never from the table.
 CREATE UNIQUE INDEX IF NOT EXISTS metric_points_key
-  ON metric_points (project, series_id, step, time_unix_nano) INCLUDE (value) NULLS NOT DISTINCT;
+  ON metric_points (project, series_id, step, time_unix_nano) INCLUDE (value, epoch) NULLS NOT DISTINCT;
 
 -- Histogram, exponential histogram and summary points: Aim's distributions, one per step.
 CREATE TABLE IF NOT EXISTS metric_distributions (
@@ -295,6 +297,25 @@ CREATE TABLE IF NOT EXISTS session_traces (
 CREATE INDEX IF NOT EXISTS spans_ai_llm_start ON spans (project, start_time_unix_nano)
   INCLUDE (ai_model, ai_provider, ai_input_tokens, ai_output_tokens, ai_total_tokens, ai_cost_usd)
   WHERE ai_type = 'llm';
+
+-- The query language (docs/query-language.md) on spans: the conditions the UI runs most must
+-- find their spans through an index, not a scan. Each index costs ingest throughput; the cost of
+-- these is measured in docs/benchmarks.md. Compiled queries use the very same expressions
+-- (left(name, 300), jsonb containment) so that the planner can match them.
+-- span.start ranges, and the newest-first order of GET /api/spans.
+CREATE INDEX IF NOT EXISTS spans_start ON spans (project, start_time_unix_nano DESC);
+-- span.name == "…" without a service (spans_service_name_start needs the service first).
+CREATE INDEX IF NOT EXISTS spans_name_start ON spans (project, left(name, 300), start_time_unix_nano DESC);
+-- span.status == error: error spans only, so it stays small.
+CREATE INDEX IF NOT EXISTS spans_error_start ON spans (project, start_time_unix_nano DESC) WHERE status_code = 2;
+-- span.attr.<key> == <value> (jsonb containment, @>). jsonb_path_ops: smaller and faster than the
+-- default opclass, and containment is all the language asks of it.
+CREATE INDEX IF NOT EXISTS spans_attributes ON spans USING gin (attributes jsonb_path_ops);
+-- ai.model == "…": AI spans only.
+CREATE INDEX IF NOT EXISTS spans_ai_model_start ON spans (project, ai_model, start_time_unix_nano DESC) WHERE ai_model IS NOT NULL;
+-- trace.duration ranges (and minDuration/maxDuration): the expression the query compiles to. It also
+-- gives the planner statistics on durations, so a rare duration is found, not walked to.
+CREATE INDEX IF NOT EXISTS traces_duration ON traces (project, (end_time_unix_nano - start_time_unix_nano));
 
 -- Deep merge of two JSON objects (b wins; nested objects merge), for run hparams.
 CREATE OR REPLACE FUNCTION sightline_jsonb_merge(a jsonb, b jsonb) RETURNS jsonb

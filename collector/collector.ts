@@ -17,7 +17,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "./storage/embedded
 import { migrate } from "./storage/migrate.ts";
 import { DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./storage/group-commit.ts";
 import { GroupCommitSpanWriter } from "./storage/span-writer.ts";
-import { PostgresTraceReader } from "./storage/trace-reader.ts";
+import { postgresReaders } from "./storage/readers.ts";
 import { landingPage } from "./api/landing-page.ts";
 import { LogsPipeline } from "./pipeline/logs-pipeline.ts";
 import { MetricsPipeline } from "./pipeline/metrics-pipeline.ts";
@@ -25,9 +25,12 @@ import { logsSignal } from "./receiver/otlp/logs-signal.ts";
 import { metricsSignal } from "./receiver/otlp/metrics-signal.ts";
 import { GroupCommitLogWriter } from "./storage/log-writer.ts";
 import { GroupCommitMetricWriter } from "./storage/metric-writer.ts";
-import { PostgresLogReader } from "./storage/log-reader.ts";
-import { PostgresMetricReader } from "./storage/metric-reader.ts";
-import { PostgresRunReader } from "./storage/run-reader.ts";
+import { appRoutes } from "./api/app-routes.ts";
+import { LiveTraces } from "./api/live-traces.ts";
+import { traceTreeRoutes } from "./api/trace-tree-routes.ts";
+import { defaultUiDir, uiRouter } from "./api/ui-static.ts";
+import { TraceCommits } from "./pipeline/trace-commits.ts";
+import { loadPriceTable } from "./normalize/ai/price-table.ts";
 
 
 export interface RunningCollector {
@@ -45,6 +48,8 @@ export interface RunningCollector {
 export interface CollectorOptions {
   log?: (message: string) => void;
   groupCommit?: GroupCommitOptions;
+  /** The built web UI (default dist/ui of the package). */
+  uiDir?: string;
 }
 
 export async function startCollector(config: CollectorConfig, options: CollectorOptions = {}): Promise<RunningCollector> {
@@ -70,8 +75,9 @@ export async function startCollector(config: CollectorConfig, options: Collector
     const metricWriter = new GroupCommitMetricWriter(pool, groupCommit);
     const logWriter = new GroupCommitLogWriter(pool, groupCommit);
     cleanups.push(() => spanWriter.close(), () => metricWriter.close(), () => logWriter.close());
+    const commits = new TraceCommits(log);
     const signals = [
-      tracesSignal(new TracePipeline(spanWriter)),
+      tracesSignal(new TracePipeline(spanWriter, commits, { priceTable: loadPriceTable(config.pricesFile) })),
       metricsSignal(new MetricsPipeline(metricWriter)),
       logsSignal(new LogsPipeline(logWriter)),
     ] as Array<OtlpSignal<unknown>>;
@@ -79,6 +85,9 @@ export async function startCollector(config: CollectorConfig, options: Collector
     const storage = embedded
       ? { kind: "embedded" as const, dataDir: embedded.dataDir, postgresVersion, port: embedded.port }
       : { kind: "external" as const, url: redactUrl(databaseUrl), postgresVersion };
+
+    const live = new LiveTraces(pool, commits, { log });
+    const apps = await appRoutes(pool, log);
 
     const app = express();
     app.disable("x-powered-by");
@@ -88,20 +97,19 @@ export async function startCollector(config: CollectorConfig, options: Collector
       "/api",
       apiRouter({
         pool,
-        traces: new PostgresTraceReader(pool),
-        runs: new PostgresRunReader(pool),
-        metrics: new PostgresMetricReader(pool),
-        logs: new PostgresLogReader(pool),
+        ...postgresReaders(pool),
         health: () => ({ version: packageVersion(), storage: { kind: storage.kind, postgresVersion, schemaVersion: schema.to } }),
         log,
+        routes: [traceTreeRoutes(pool), live.router(), apps.router],
       }),
     );
-    app.get("/", (_req, res) => res.type("html").send(landingPage()));
+    app.use(uiRouter(options.uiDir ?? defaultUiDir(), landingPage));
 
     const server = app.listen(config.port, config.host);
     await Promise.race([once(server, "listening"), once(server, "error").then(([err]) => Promise.reject(listenError(err, config.host, config.port, "HTTP")))]);
     server.keepAliveTimeout = 65_000; // longer than common exporter/proxy idle timeouts
     cleanups.push(() => closeHttp(server));
+    cleanups.push(async () => live.close()); // runs first: open event streams would hold the server open
     const httpPort = (server.address() as AddressInfo).port;
 
     let grpc: RunningGrpcServer | undefined;

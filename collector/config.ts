@@ -14,6 +14,8 @@ export interface CollectorConfig {
   maxBodyBytes: number;
   /** Request bytes held in memory at once across all requests. */
   maxInflightBytes: number;
+  /** A JSON file of model prices that wins over the built-in table (docs/cost.md). */
+  pricesFile?: string;
 }
 
 export const DEFAULTS = {
@@ -34,6 +36,7 @@ export const SETTINGS = [
   ["--database-url", "DATABASE_URL", "use this PostgreSQL 15+ instead of the embedded one"],
   ["--max-body-bytes", "SIGHTLINE_MAX_BODY_BYTES", `largest request after decompression (default ${DEFAULTS.maxBodyBytes}, 64 MiB)`],
   ["--max-inflight-bytes", "SIGHTLINE_MAX_INFLIGHT_BYTES", `request bytes in memory at once before 429 (default ${DEFAULTS.maxInflightBytes})`],
+  ["--prices-file", "SIGHTLINE_PRICES_FILE", "JSON file of model prices that wins over the built-in table (docs/cost.md)"],
 ] as const;
 
 export class ConfigError extends Error {}
@@ -50,6 +53,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
       "database-url": { type: "string" },
       "max-body-bytes": { type: "string" },
       "max-inflight-bytes": { type: "string" },
+      "prices-file": { type: "string" },
       help: { type: "boolean", short: "h" },
       version: { type: "boolean", short: "v" },
     },
@@ -67,6 +71,7 @@ export function loadConfig(argv: string[], env: NodeJS.ProcessEnv): CollectorCon
     databaseUrl: pick(values["database-url"], "DATABASE_URL"),
     maxBodyBytes: bytes(pick(values["max-body-bytes"], "SIGHTLINE_MAX_BODY_BYTES"), DEFAULTS.maxBodyBytes, "max body bytes"),
     maxInflightBytes: bytes(pick(values["max-inflight-bytes"], "SIGHTLINE_MAX_INFLIGHT_BYTES"), DEFAULTS.maxInflightBytes, "max in-flight bytes"),
+    pricesFile: pick(values["prices-file"], "SIGHTLINE_PRICES_FILE"),
   };
   // A request larger than the in-flight budget could never be accepted: it would get 429 forever.
   if (config.maxInflightBytes < config.maxBodyBytes) {

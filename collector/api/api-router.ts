@@ -6,6 +6,13 @@ import type { PostgresMetricReader } from "../storage/metric-reader.ts";
 import type { PostgresRunReader } from "../storage/run-reader.ts";
 import type { TraceReader } from "../storage/trace-reader.ts";
 import { metricsRoutes } from "./metrics-routes.ts";
+import { aiRoutes } from "./ai-routes.ts";
+import type { PostgresAiUsageReader } from "../storage/ai-usage-reader.ts";
+import type { PostgresSessionReader } from "../storage/session-reader.ts";
+import { QueryError } from "../query/query-error.ts";
+import { PostgresSpanReader } from "../storage/span-reader.ts";
+import { queryRoutes } from "./query-routes.ts";
+import { spansRoutes } from "./spans-routes.ts";
 import { runsRoutes } from "./runs-routes.ts";
 import { tracesRoutes } from "./traces-routes.ts";
 
@@ -15,8 +22,12 @@ export interface ApiDeps {
   runs: PostgresRunReader;
   metrics: PostgresMetricReader;
   logs: PostgresLogReader;
+  sessions: PostgresSessionReader;
+  aiUsage: PostgresAiUsageReader;
   health: () => Record<string, unknown>;
   log: (message: string) => void;
+  /** More routers under /api, behind the same error handling (trace tree, live events, app modules). */
+  routes?: Router[];
 }
 
 /** The JSON API under /api. Errors are JSON: {"error": {"status", "message"}}. */
@@ -35,6 +46,10 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(tracesRoutes(deps.traces));
   router.use(runsRoutes(deps.runs, deps.metrics, deps.logs));
   router.use(metricsRoutes(deps.metrics));
+  router.use(aiRoutes(deps.sessions, deps.aiUsage));
+  router.use(spansRoutes(new PostgresSpanReader(deps.pool)));
+  router.use(queryRoutes(deps.pool));
+  for (const routes of deps.routes ?? []) router.use(routes);
 
   router.use((req, _res, next) => next(new PermanentError(`no such API endpoint: ${req.method} ${req.baseUrl}${req.path}`, 404)));
 
@@ -55,7 +70,9 @@ export function apiRouter(deps: ApiDeps): Router {
       message = `database unavailable: ${message}`;
       res.set("Retry-After", "5");
     } else deps.log(`api: ${message}`);
-    res.status(status).json({ error: { status, message } });
+    // Query-language errors say where: {"position", "length"} in the q text, for the UI to underline.
+    const where = err instanceof QueryError ? { position: err.position, length: err.length } : {};
+    res.status(status).json({ error: { status, message, ...where } });
   });
 
   return router;

@@ -33,10 +33,12 @@ function spanJson(traceId: string, s: StoredSpan, resource: string, scope: strin
     `,"kind":"${SPAN_KIND_NAMES[s.kind] ?? String(s.kind)}"` +
     `,"startTimeUnixNano":"${s.startTimeUnixNano}","endTimeUnixNano":"${s.endTimeUnixNano}","durationNanos":"${duration < 0n ? 0n : duration}"` +
     `,"status":{"code":"${STATUS_CODE_NAMES[s.statusCode] ?? String(s.statusCode)}","message":${JSON.stringify(s.statusMessage)}}` +
-    `,"serviceName":${JSON.stringify(s.serviceName)}` +
+    `,"serviceName":${JSON.stringify(s.serviceName)},"runId":${JSON.stringify(s.runId)}` +
     `,"attributes":${s.attributes},"droppedAttributesCount":${s.droppedAttributesCount}` +
     `,"events":${s.events},"droppedEventsCount":${s.droppedEventsCount}` +
     `,"links":${s.links},"droppedLinksCount":${s.droppedLinksCount}` +
-    `,"resource":${resource},"scope":${scope}}`
+    `,"resource":${resource},"scope":${scope}` +
+    (s.ai === null ? "" : `,"ai":${s.ai}`) +
+    "}"
   );
 }

@@ -11,4 +11,4 @@ export function boundedKey(value: string, maxChars: number): string {
   return value.slice(0, maxChars - 33) + "~" + createHash("sha256").update(value).digest("hex").slice(0, 32);
 }
 
-export const KEY_LIMITS = { project: 100, serviceName: 100, runId: 200, experiment: 300, tag: 200 } as const;
+export const KEY_LIMITS = { project: 100, serviceName: 100, runId: 200, experiment: 300, tag: 200, session: 200 } as const;

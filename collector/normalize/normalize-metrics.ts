@@ -80,8 +80,15 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
       for (const metric of sm.metrics) {
         const data = metric.data;
         const kind: SeriesKind = data.kind === "exponentialHistogram" ? "exponential_histogram" : data.kind;
+        // The points of one metric mostly share a few contexts: the series id (an md5) once per context.
+        const byContext = new Map<string, SeriesRecord>();
         const seriesFor = (attributes: Attributes, valueType: SeriesRecord["valueType"]): SeriesRecord => {
           const context = contextJson(attributes);
+          const known = byContext.get(context);
+          if (known) {
+            if (valueType === "double") known.valueType = "double";
+            return known;
+          }
           const seriesId = createHash("md5").update(`${run.runId}\n${metric.name}\n${kind}\n${context}`).digest("hex");
           let series = seen.get(project + "\n" + seriesId);
           if (!series) {
@@ -102,6 +109,7 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
             seen.set(project + "\n" + seriesId, series);
             out.series.push(series);
           } else if (valueType === "double") series.valueType = "double";
+          byContext.set(context, series);
           return series;
         };
         switch (data.kind) {

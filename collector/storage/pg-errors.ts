@@ -21,3 +21,8 @@ export function isDeadlock(err: unknown): boolean {
   const code = (err as PgError)?.code;
   return code === "40P01" || code === "40001";
 }
+
+/** 23505: a row with the same key exists (or is being written by another transaction that committed). */
+export function isUniqueViolation(err: unknown): boolean {
+  return (err as PgError)?.code === "23505";
+}

@@ -1,5 +1,6 @@
 import type { Span } from "../model/trace.ts";
 import { ownRunId } from "../normalize/run-identity.ts";
+import { AI_COLUMNS, aiCopyFields } from "./ai-columns.ts";
 import { copyHexBytes, copyJson, copyText } from "./copy-text.ts";
 import { resourceRow, scopeRow, type ResourceRow, type ScopeRow } from "./resource-rows.ts";
 import { attributesJson, jsonString } from "./stored-json.ts";
@@ -30,6 +31,7 @@ export const SPAN_COLUMNS = [
   "resource_id",
   "scope_id",
   "run_id",
+  ...AI_COLUMNS,
 ] as const;
 
 export interface RunTrace {
@@ -66,7 +68,7 @@ export function encodeSpans(batch: NormalizedTraceBatch): EncodedSpans {
       const ids = "\t" + copyHexBytes(resource.resourceId) + "\t" + copyHexBytes(scope.scopeId) + "\t";
       for (const span of ss.spans) {
         const runId = ownRunId(span.attributes, rs.runId);
-        lines.push(spanLine(project, serviceName, span) + ids + copyText(runId));
+        lines.push(spanLine(project, serviceName, span) + ids + copyText(runId) + aiCopyFields(batch.ai.get(span)));
         const key = `${rs.project}\0${runId}\0${span.traceId}`;
         if (!runTraces.has(key)) runTraces.set(key, { project: rs.project, runId, traceId: span.traceId });
       }

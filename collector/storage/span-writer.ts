@@ -2,11 +2,14 @@ import type pg from "pg";
 import type { ProjectRun } from "../normalize/run-identity.ts";
 import { copyIn, createStage } from "./copy-stream.ts";
 import { DEFAULT_GROUP_COMMIT, GroupCommitQueue, type GroupCommitOptions } from "./group-commit.ts";
+import { aiFactsOf, applyAiRollups, createAiStage, PRUNE_AI_STAGE, stageAiFacts, type AiFact } from "./ai-rollups.ts";
+import { isDeadlock, isUniqueViolation } from "./pg-errors.ts";
 import { upsertResourcesAndScopes } from "./resource-rows.ts";
 import { upsertRuns } from "./run-rows.ts";
 import { encodeSpans, SPAN_COLUMNS, type EncodedSpans } from "./span-rows.ts";
 import { storableString } from "./stored-json.ts";
 import type { NormalizedTraceBatch } from "./trace-records.ts";
+import { MERGE_TRACE_SUMMARY, mergeRollups, rollUpTraces, TRACE_SUMMARY_COLUMNS, upsertTraceRollups, type TraceRollup } from "./trace-summaries.ts";
 
 /** The write half of the storage seam for traces. */
 export interface SpanWriter {
@@ -19,23 +22,34 @@ export interface SpanWriter {
 interface SpanUnit extends EncodedSpans {
   rows: number;
   runs: ProjectRun[];
+  /** What the request's spans add to their traces' summaries, if all of them are new. */
+  traces: Map<string, TraceRollup>;
+  /** What its AI spans add to the AI rollups of traces, runs and sessions. */
+  aiFacts: AiFact[];
 }
 
 /**
- * Spans go through the group-commit queue (group-commit.ts): COPY into a per-connection staging
- * table, then one INSERT … ON CONFLICT DO NOTHING into spans whose RETURNING feeds the trace
- * summary upsert, so summaries count each span exactly once however often it is re-sent.
+ * Spans go through the group-commit queue (group-commit.ts). A group is first COPYed straight into
+ * spans, inside a savepoint, and its trace summaries folded in from the spans themselves: the fast
+ * path, taken whenever none of its spans is stored yet. If one is (a re-send: the COPY fails on the
+ * primary key), the savepoint is rolled back and the group takes the staged path: COPY into a
+ * per-connection staging table, then one INSERT … ON CONFLICT DO NOTHING into spans whose
+ * RETURNING feeds the summary upsert. Either way summaries count each span exactly once however
+ * often it is re-sent.
  */
 export class GroupCommitSpanWriter implements SpanWriter {
   private readonly queue: GroupCommitQueue<SpanUnit>;
 
   constructor(pool: pg.Pool, options: GroupCommitOptions = DEFAULT_GROUP_COMMIT) {
-    this.queue = new GroupCommitQueue(pool, writeGroup, options, (client) => createStage(client, "span_stage", "spans").then(() => undefined));
+    this.queue = new GroupCommitQueue(pool, writeGroup, options, async (client) => {
+      await createStage(client, "span_stage", "spans");
+      await createAiStage(client);
+    });
   }
 
   writeSpans(batch: NormalizedTraceBatch): Promise<void> {
     const encoded = encodeSpans(batch);
-    return this.queue.submit({ ...encoded, rows: encoded.spanCount, runs: batch.runs });
+    return this.queue.submit({ ...encoded, rows: encoded.spanCount, runs: batch.runs, traces: rollUpTraces(batch), aiFacts: aiFactsOf(batch) });
   }
 
   close(): Promise<void> {
@@ -47,8 +61,33 @@ async function writeGroup(client: pg.PoolClient, units: SpanUnit[]): Promise<voi
   await upsertRuns(client, units.flatMap((u) => u.runs));
   await upsertResourcesAndScopes(client, units.flatMap((u) => u.resources), units.flatMap((u) => u.scopes));
   await insertRunTraces(client, units);
-  await copyIn(client, "span_stage", SPAN_COLUMNS, units.map((u) => u.copyText));
-  await client.query(INSERT_SPANS_AND_SUMMARIES);
+  const aiFacts = units.flatMap((u) => u.aiFacts);
+  await stageAiFacts(client, aiFacts);
+  if (await copyNewSpans(client, units)) {
+    await upsertTraceRollups(client, mergeRollups(units.map((u) => u.traces)));
+  } else {
+    await copyIn(client, "span_stage", SPAN_COLUMNS, units.map((u) => u.copyText));
+    await client.query(aiFacts.length > 0 ? INSERT_SPANS_AND_SUMMARIES_PRUNING_AI : INSERT_SPANS_AND_SUMMARIES);
+  }
+  if (aiFacts.length > 0) await applyAiRollups(client);
+}
+
+/**
+ * The fast path: COPY the group straight into spans. False, with nothing of it left behind, when
+ * a span is already stored (or the same spans being written concurrently deadlock); the caller
+ * then takes the staged path, which skips stored spans. Other errors are the group's own.
+ */
+async function copyNewSpans(client: pg.PoolClient, units: SpanUnit[]): Promise<boolean> {
+  await client.query("SAVEPOINT span_copy");
+  try {
+    await copyIn(client, "spans", SPAN_COLUMNS, units.map((u) => u.copyText));
+  } catch (err) {
+    if (!isUniqueViolation(err) && !isDeadlock(err)) throw err;
+    await client.query("ROLLBACK TO SAVEPOINT span_copy");
+    return false;
+  }
+  return true; // the savepoint ends with the transaction: releasing it would cost a round trip
+
 }
 
 async function insertRunTraces(client: pg.PoolClient, units: SpanUnit[]): Promise<void> {
@@ -69,7 +108,13 @@ async function insertRunTraces(client: pg.PoolClient, units: SpanUnit[]): Promis
  * the same order) and folds the newly inserted ones — never re-sent duplicates — into the
  * per-trace summaries.
  */
-const INSERT_SPANS_AND_SUMMARIES = `
+const INSERT_SPANS_AND_SUMMARIES = insertSpansAndSummaries("");
+
+/** The same, also dropping the staged AI facts of spans that were already stored. */
+const INSERT_SPANS_AND_SUMMARIES_PRUNING_AI = insertSpansAndSummaries(`, ${PRUNE_AI_STAGE}`);
+
+function insertSpansAndSummaries(extraCte: string): string {
+  return `
 WITH inserted AS (
   INSERT INTO spans (${SPAN_COLUMNS.join(", ")})
   SELECT ${SPAN_COLUMNS.join(", ")} FROM span_stage ORDER BY project, trace_id, span_id
@@ -87,29 +132,11 @@ WITH inserted AS (
   SELECT DISTINCT ON (project, trace_id) project, trace_id, span_id, parent_span_id IS NULL AS parentless, name, service_name, start_time_unix_nano
     FROM inserted
    ORDER BY project, trace_id, parent_span_id IS NOT NULL, start_time_unix_nano, span_id
-)
-INSERT INTO traces AS t (project, trace_id, start_time_unix_nano, end_time_unix_nano, span_count, error_count, service_names,
-                         root_span_id, root_is_parentless, root_name, root_service_name, root_start_time_unix_nano)
+)${extraCte}
+INSERT INTO traces AS t (${TRACE_SUMMARY_COLUMNS})
 SELECT p.project, p.trace_id, p.start_ns, p.end_ns, p.span_count, p.error_count, p.service_names,
        r.span_id, r.parentless, r.name, r.service_name, r.start_time_unix_nano
   FROM per_trace p JOIN roots r USING (project, trace_id)
  ORDER BY p.project, p.trace_id
-ON CONFLICT (project, trace_id) DO UPDATE SET
-  start_time_unix_nano = LEAST(t.start_time_unix_nano, EXCLUDED.start_time_unix_nano),
-  end_time_unix_nano   = GREATEST(t.end_time_unix_nano, EXCLUDED.end_time_unix_nano),
-  span_count           = t.span_count + EXCLUDED.span_count,
-  error_count          = t.error_count + EXCLUDED.error_count,
-  service_names        = CASE WHEN EXCLUDED.service_names <@ t.service_names THEN t.service_names
-                              ELSE ARRAY(SELECT DISTINCT u FROM unnest(t.service_names || EXCLUDED.service_names) AS u ORDER BY u) END,
-  root_span_id              = CASE WHEN ${rootWins()} THEN EXCLUDED.root_span_id ELSE t.root_span_id END,
-  root_is_parentless        = CASE WHEN ${rootWins()} THEN EXCLUDED.root_is_parentless ELSE t.root_is_parentless END,
-  root_name                 = CASE WHEN ${rootWins()} THEN EXCLUDED.root_name ELSE t.root_name END,
-  root_service_name         = CASE WHEN ${rootWins()} THEN EXCLUDED.root_service_name ELSE t.root_service_name END,
-  root_start_time_unix_nano = CASE WHEN ${rootWins()} THEN EXCLUDED.root_start_time_unix_nano ELSE t.root_start_time_unix_nano END,
-  updated_at = now()`;
-
-/** The new candidate becomes the root if it ranks first by (has a parent, start, span id). */
-function rootWins(): string {
-  return `(NOT EXCLUDED.root_is_parentless, EXCLUDED.root_start_time_unix_nano, EXCLUDED.root_span_id)
-        < (NOT t.root_is_parentless, t.root_start_time_unix_nano, t.root_span_id)`;
+${MERGE_TRACE_SUMMARY}`;
 }

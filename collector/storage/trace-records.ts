@@ -1,5 +1,6 @@
+import type { AiFields } from "../normalize/ai/ai-fields.ts";
 import type { ProjectRun } from "../normalize/run-identity.ts";
-import type { ResourceSpans } from "../model/trace.ts";
+import type { ResourceSpans, Span } from "../model/trace.ts";
 
 /**
  * What the trace pipeline hands to storage: the decoded OTLP batch with, per resource, the
@@ -16,4 +17,6 @@ export interface NormalizedTraceBatch {
   /** Every run the batch's spans belong to, as the data states them. */
   runs: ProjectRun[];
   resourceSpans: NormalizedResourceSpans[];
+  /** The canonical AI fields of the batch's AI spans (spans no dialect recognises are absent). */
+  ai: Map<Span, AiFields>;
 }

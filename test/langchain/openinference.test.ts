@@ -171,7 +171,7 @@ describe("OpenInference LangChain instrumentation through OTLP into the collecto
     assert.match(String(tool.events[0]!.attributes["exception.message"]), /^no such city: Atlantis\n\nUnknownCityError: no such city: Atlantis\n {4}at /);
   });
 
-  test("canonical ai fields per scenario step", { skip: "the normalization stage does not add `ai` to the API yet" }, () => {
+  test("canonical ai fields per scenario step", () => {
     checkCanonical(CANONICAL.openinference, stepSpans);
   });
 });

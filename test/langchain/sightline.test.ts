@@ -250,7 +250,7 @@ describe("LangChainInstrumentation through OTLP into the collector", () => {
     assert.deepEqual(seen, ["chain", "chat", "tool", "tool", "chat"]);
   });
 
-  test("canonical ai fields per scenario step", { skip: "the normalization stage does not add `ai` to the API yet" }, () => {
+  test("canonical ai fields per scenario step", () => {
     checkCanonical(CANONICAL.sightline, (s) => step(s));
   });
 });

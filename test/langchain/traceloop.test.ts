@@ -166,7 +166,7 @@ describe("Traceloop LangChain instrumentation through OTLP into the collector", 
     assert.deepEqual(seen, ["chain"], "without Traceloop: chain, chat, tool, tool, chat (see sightline.test.ts)");
   });
 
-  test("canonical ai fields per scenario step", { skip: "the normalization stage does not add `ai` to the API yet" }, () => {
+  test("canonical ai fields per scenario step", () => {
     checkCanonical(CANONICAL.traceloop, stepSpans);
   });
 });

@@ -44,6 +44,7 @@ export function modelSpan(fields: Partial<Span> & { traceId: string; spanId: str
 export function batchOf(spans: Span[], service = "svc", project = "default"): NormalizedTraceBatch {
   return {
     runs: [{ project, runId: `run-of-${service}`, implicit: false }],
+    ai: new Map(),
     resourceSpans: [
       {
         project,

@@ -26,7 +26,7 @@ export const openInferenceRule: AiRule = {
 
 /** Keys only OpenInference uses (OpenLLMetry's legacy llm.* keys are different: llm.prompts, llm.request.type, …). */
 const MARKER =
-  /^(openinference\.span\.kind$|llm\.(input_messages|output_messages|token_count|cost|tools)\.|llm\.(model_name|provider|system|invocation_parameters)$|retrieval\.documents\.|embedding\.(embeddings\.|model_name$)|reranker\.|input\.value$|output\.value$)/;
+  /^(openinference\.span\.kind$|llm\.(input_messages|output_messages|token_count|cost|tools)\.|llm\.(model_name|provider|system|invocation_parameters|finish_reason)$|retrieval\.documents\.|embedding\.(embeddings\.|model_name$)|reranker\.|input\.value$|output\.value$)/;
 
 const KIND_TYPES: Record<string, AiSpanType> = {
   LLM: "llm",
@@ -75,6 +75,8 @@ function openInferenceFields(a: AttributeIndex): AiFields {
     metadata: readObject(a.get("metadata")),
     tags: readStringList(a.get("tag.tags")),
     parameters: invocation,
+    // Newer OpenInference LangChain versions write the answer's finish reason as llm.finish_reason.
+    finishReasons: readStringList(a.get("llm.finish_reason")),
   };
   fields.inputValue = ioValue(a.get("input.value"), readString(a.get("input.mime_type"))) ?? embeddingTexts(a) ?? readString(a.get("reranker.query"));
   fields.outputValue = ioValue(a.get("output.value"), readString(a.get("output.mime_type")));
