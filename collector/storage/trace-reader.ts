@@ -1,4 +1,5 @@
 import type pg from "pg";
+import { addAiFromLogEvents } from "./ai-from-log-events.ts";
 import type { QueryFilter } from "../query/compile-query.ts";
 import { queryWithFilter } from "../query/execute-filtered.ts";
 
@@ -175,7 +176,7 @@ export class PostgresTraceReader implements TraceReader {
         [project, scopeIds],
       ),
     ]);
-    return {
+    const trace: StoredTrace = {
       traceId,
       spans: rows.map(
         (r): StoredSpan => ({
@@ -212,6 +213,8 @@ export class PostgresTraceReader implements TraceReader {
         ]),
       ),
     };
+    await addAiFromLogEvents(this.pool, project, trace);
+    return trace;
   }
 }
 
