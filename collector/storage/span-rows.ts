@@ -46,7 +46,7 @@ export interface EncodedSpans {
   spanCount: number;
   resources: ResourceRow[];
   scopes: ScopeRow[];
-  /** The distinct (run, trace) pairs of the batch. */
+  /** The (run, trace) pairs of the batch, distinct per resource (insertRunTraces merges across). */
   runTraces: RunTrace[];
 }
 
@@ -54,11 +54,13 @@ export function encodeSpans(batch: NormalizedTraceBatch): EncodedSpans {
   const lines: string[] = [];
   const resources: ResourceRow[] = [];
   const scopes: ScopeRow[] = [];
-  const runTraces = new Map<string, RunTrace>();
+  const runTraces: RunTrace[] = [];
   for (const rs of batch.resourceSpans) {
     const project = copyText(rs.project);
     const serviceName = copyText(rs.serviceName);
     const resource = resourceRow(rs.project, rs.serviceName, rs.resource, rs.schemaUrl);
+    // Per run, the traces its spans belong to (most spans belong to their resource's run).
+    const tracesByRun = new Map<string, Set<string>>();
     let resourceUsed = false;
     for (const ss of rs.scopeSpans) {
       if (ss.spans.length === 0) continue;
@@ -69,13 +71,15 @@ export function encodeSpans(batch: NormalizedTraceBatch): EncodedSpans {
       for (const span of ss.spans) {
         const runId = ownRunId(span.attributes, rs.runId);
         lines.push(spanLine(project, serviceName, span) + ids + copyText(runId) + aiCopyFields(batch.ai.get(span)));
-        const key = `${rs.project}\0${runId}\0${span.traceId}`;
-        if (!runTraces.has(key)) runTraces.set(key, { project: rs.project, runId, traceId: span.traceId });
+        let traces = tracesByRun.get(runId);
+        if (!traces) tracesByRun.set(runId, (traces = new Set()));
+        traces.add(span.traceId);
       }
     }
     if (resourceUsed) resources.push(resource);
+    for (const [runId, traces] of tracesByRun) for (const traceId of traces) runTraces.push({ project: rs.project, runId, traceId });
   }
-  return { copyText: lines.length === 0 ? "" : lines.join("\n") + "\n", spanCount: lines.length, resources, scopes, runTraces: [...runTraces.values()] };
+  return { copyText: lines.length === 0 ? "" : lines.join("\n") + "\n", spanCount: lines.length, resources, scopes, runTraces };
 }
 
 function spanLine(project: string, serviceName: string, s: Span): string {

@@ -16,7 +16,11 @@ export function storableString(s: string): string {
   return s.replace(/\u0000/g, "\ufffd").toWellFormed();
 }
 
+/** Strings needing nothing but quotes (the common case) skip JSON.stringify. */
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
 export function jsonString(s: string): string {
+  if (!NEEDS_JSON_ESCAPE.test(s)) return '"' + s + '"';
   return JSON.stringify(storableString(s));
 }
 
