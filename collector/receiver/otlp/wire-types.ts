@@ -34,46 +34,6 @@ export interface PbScope {
   attributes: PbKeyValue[];
   droppedAttributesCount: number;
 }
-export interface PbEvent {
-  timeUnixNano: Long;
-  name: string;
-  attributes: PbKeyValue[];
-  droppedAttributesCount: number;
-}
-export interface PbLink {
-  traceId: Uint8Array;
-  spanId: Uint8Array;
-  traceState: string;
-  attributes: PbKeyValue[];
-  droppedAttributesCount: number;
-  flags: number;
-}
-export interface PbSpan {
-  traceId: Uint8Array;
-  spanId: Uint8Array;
-  traceState: string;
-  parentSpanId: Uint8Array;
-  flags: number;
-  name: string;
-  kind: number;
-  startTimeUnixNano: Long;
-  endTimeUnixNano: Long;
-  attributes: PbKeyValue[];
-  droppedAttributesCount: number;
-  events: PbEvent[];
-  droppedEventsCount: number;
-  links: PbLink[];
-  droppedLinksCount: number;
-  status: { code: number; message: string } | null;
-}
-export interface PbTraceRequest {
-  resourceSpans: Array<{
-    resource: PbResource | null;
-    schemaUrl: string;
-    scopeSpans: Array<{ scope: PbScope | null; schemaUrl: string; spans: PbSpan[] }>;
-  }>;
-}
-
 export interface PbExemplar {
   filteredAttributes: PbKeyValue[];
   timeUnixNano: Long;
