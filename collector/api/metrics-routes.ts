@@ -2,6 +2,7 @@ import { Router } from "express";
 import { PermanentError } from "../errors.ts";
 import { KvList, type AnyValue } from "../model/any-value.ts";
 import { contextJson } from "../normalize/normalize-metrics.ts";
+import { ATTR } from "../normalize/sightline-attributes.ts";
 import type { PostgresMetricReader } from "../storage/metric-reader.ts";
 import { axisPoints, fillMissingSteps, type XAxis } from "./downsample.ts";
 import { projectParam, runIdParam } from "./project.ts";
@@ -46,6 +47,10 @@ export function metricsRoutes(metrics: PostgresMetricReader): Router {
 /** A context filter given as plain JSON, in the stored form (so {"epoch": 1} matches the integer 1). */
 export function contextJsonParam(context: Record<string, unknown> | undefined): string | undefined {
   if (!context) return undefined;
+  // Step and epoch are never part of a context (docs/mapping.md): filtering on them would match nothing, silently.
+  for (const key of [ATTR.step, ATTR.epoch]) {
+    if (Object.hasOwn(context, key)) throw new PermanentError(`context cannot hold ${key}: steps and epochs are point fields, not context`);
+  }
   return contextJson(Object.entries(context).map(([key, value]) => ({ key, value: plainToValue(value) })));
 }
 

@@ -11,6 +11,9 @@ import { distributionJson, seriesSummaryJson } from "./render-metrics.ts";
 import { logJson } from "./render-logs.ts";
 import { contextJsonParam } from "./metrics-routes.ts";
 
+/** Series listed with a run at most; GET /api/metrics?runs= reads any number. */
+const SERIES_LIMIT = 10_000;
+
 const SORT_FIELDS: readonly RunSortField[] = ["created", "updated", "ended", "name", "experiment", "status", "runId"];
 
 export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReader, logs: PostgresLogReader): Router {
@@ -44,8 +47,12 @@ export function runsRoutes(runs: PostgresRunReader, metrics: PostgresMetricReade
     const project = projectParam(req.query as Query);
     const run = await runs.getRun(project, runIdParam(req.params.runId));
     if (!run) throw new PermanentError("run not found", 404);
-    const series = await metrics.findSeries({ project, runIds: [run.runId], limit: 10_000 });
-    res.type("application/json").send(`{"run":${JSON.stringify(run)},"series":[${series.map(seriesSummaryJson).join(",")}]}`);
+    // A run with more series than this (a context per request id …) says so rather than hiding the rest.
+    const series = await metrics.findSeries({ project, runIds: [run.runId], limit: SERIES_LIMIT + 1 });
+    const shown = series.slice(0, SERIES_LIMIT);
+    res
+      .type("application/json")
+      .send(`{"run":${JSON.stringify(run)},"series":[${shown.map(seriesSummaryJson).join(",")}],"seriesTruncated":${series.length > SERIES_LIMIT}}`);
   });
 
   router.patch("/runs/:runId", express.json({ limit: "1mb" }), async (req, res) => {

@@ -150,6 +150,10 @@ describe("huge cardinality", () => {
     assert.deepEqual(one.series.map((s: { series: SeriesJson; points: { value: number[] } }) => [s.series.context, s.points.value]), [[{ shard: 45, user: "user-12345" }, [12345]]]);
     const shard = await apiJson(c, `/api/metrics?runs=cardinality&context=${encodeURIComponent('{"shard":7}')}&limit=10000`);
     assert.equal(shard.series.length, n / 100);
+    // The run page lists 10,000 series and says there are more, rather than hiding them silently.
+    const detail = await apiJson(c, "/api/runs/cardinality");
+    assert.equal(detail.series.length, 10_000);
+    assert.equal(detail.seriesTruncated, true);
     // Re-sending the whole request stores nothing more.
     assert.equal((await send("http/json", metricsRequest({ "sightline.run.id": "cardinality" }, [gauge("requests", points)]))).rejected, 0);
     assert.deepEqual(await metricRowCounts(c), after);

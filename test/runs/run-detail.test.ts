@@ -112,3 +112,16 @@ describe("read API parameter errors are 400 JSON", () => {
     assert.ok(series[0].points.step.length <= 4);
   });
 });
+
+test("a context filter naming sightline.step or sightline.epoch is refused, not silently empty", async () => {
+  const c = await startTestCollector();
+  try {
+    for (const key of ["sightline.step", "sightline.epoch"]) {
+      const res = await get(c.httpUrl, `/api/metrics?names=loss&context=${encodeURIComponent(JSON.stringify({ [key]: 1 }))}`);
+      assert.equal(res.status, 400);
+      assert.match(res.json().error.message, /point fields, not context/);
+    }
+  } finally {
+    await c.close();
+  }
+});
