@@ -52,6 +52,8 @@ const SEVERITY_NUMBER: Record<Severity, number> = { debug: 5, info: 9, warn: 13,
 
 interface PendingPoint {
   name: string;
+  /** The (name, context) sequence's key: points with the same key share their context attributes. */
+  key: string;
   context: Record<string, ContextValue>;
   step: number;
   epoch: number | undefined;
@@ -218,7 +220,7 @@ export class Run {
     const key = o.name + "\0" + JSON.stringify(Object.entries(context).sort(([a], [b]) => (a < b ? -1 : 1)));
     const step = o.step ?? this.nextStep.get(key) ?? 0;
     this.nextStep.set(key, Math.max(this.nextStep.get(key) ?? 0, step + 1));
-    return { name: o.name, context, step, epoch: o.epoch, time: toNanos(o.time) };
+    return { name: o.name, key, context, step, epoch: o.epoch, time: toNanos(o.time) };
   }
 
   private addLog(severity: Severity, message: string, attrs: Record<string, AttributeValue> = {}): void {
@@ -272,13 +274,30 @@ export class Run {
     };
   }
 
-  private metricsRequest(points: PendingPoint[], distributions: PendingDistribution[]): object {
-    const metrics = new Map<string, { name: string; gauge?: { dataPoints: object[] }; histogram?: { dataPoints: object[]; aggregationTemporality: number } }>();
+  /**
+   * The OTLP/JSON ExportMetricsServiceRequest, as text. Number points are written straight to JSON
+   * (a training loop sends millions): each sequence's context attributes are serialized once per
+   * request, and no object is built per point.
+   */
+  private metricsRequest(points: PendingPoint[], distributions: PendingDistribution[]): string {
+    const metrics = new Map<string, { name: string; histogram?: { dataPoints: object[]; aggregationTemporality: number } }>();
     const pointAttributes = (p: Omit<PendingPoint, "value">) => attributes({ ...p.context, "sightline.step": p.step, "sightline.epoch": p.epoch });
+    const gauges = new Map<string, string[]>();
+    const contexts = new Map<string, string>();
     for (const p of points) {
-      let m = metrics.get("g:" + p.name);
-      if (!m) metrics.set("g:" + p.name, (m = { name: p.name, gauge: { dataPoints: [] } }));
-      m.gauge!.dataPoints.push({ attributes: pointAttributes(p), timeUnixNano: p.time.toString(), asDouble: doubleValue(p.value) });
+      let dataPoints = gauges.get(p.name);
+      if (!dataPoints) gauges.set(p.name, (dataPoints = []));
+      let context = contexts.get(p.key);
+      if (context === undefined) {
+        const { "sightline.step": _step, "sightline.epoch": _epoch, ...rest } = p.context;
+        context = attributes(rest).map((kv) => JSON.stringify(kv) + ",").join("");
+        contexts.set(p.key, context);
+      }
+      const epoch = p.epoch === undefined ? "" : `,{"key":"sightline.epoch","value":{"intValue":"${p.epoch}"}}`;
+      const v = doubleValue(p.value);
+      dataPoints.push(
+        `{"attributes":[${context}{"key":"sightline.step","value":{"intValue":"${p.step}"}}${epoch}],"timeUnixNano":"${p.time}","asDouble":${typeof v === "number" ? v : `"${v}"`}}`,
+      );
     }
     for (const d of distributions) {
       let m = metrics.get("h:" + d.name);
@@ -295,7 +314,11 @@ export class Run {
         explicitBounds: h.bounds,
       });
     }
-    return { resourceMetrics: [{ resource: this.resource(), scopeMetrics: [{ scope: { name: "sightline" }, metrics: [...metrics.values()] }] }] };
+    const metricsJson = [
+      ...[...gauges].map(([name, dataPoints]) => `{"name":${JSON.stringify(name)},"gauge":{"dataPoints":[${dataPoints.join(",")}]}}`),
+      ...[...metrics.values()].map((m) => JSON.stringify(m)),
+    ];
+    return `{"resourceMetrics":[{"resource":${JSON.stringify(this.resource())},"scopeMetrics":[{"scope":{"name":"sightline"},"metrics":[${metricsJson.join(",")}]}]}]}`;
   }
 
   private logsRequest(logs: PendingLog[]): object {

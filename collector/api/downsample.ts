@@ -30,34 +30,44 @@ export function fillMissingSteps(cols: PointColumns): void {
  */
 export function axisPoints(cols: PointColumns, axis: XAxis, maxPoints: number): AxisPoints {
   const n = cols.value.length;
-  let order: number[] = [];
-  if (axis === "step") order = range(n);
+  let order: Uint32Array;
+  if (axis === "step") order = identity(n);
   else if (axis === "epoch") {
-    for (let i = 0; i < n; i++) if (!Number.isNaN(cols.epoch[i]!)) order.push(i);
-    order.sort((a, b) => cols.epoch[a]! - cols.epoch[b]! || cols.step[a]! - cols.step[b]!);
+    const withEpoch: number[] = [];
+    for (let i = 0; i < n; i++) if (!Number.isNaN(cols.epoch[i]!)) withEpoch.push(i);
+    withEpoch.sort((a, b) => cols.epoch[a]! - cols.epoch[b]! || cols.step[a]! - cols.step[b]!);
+    order = Uint32Array.from(withEpoch);
   } else {
-    order = range(n);
-    order.sort((a, b) => (cols.time[a]! < cols.time[b]! ? -1 : cols.time[a]! > cols.time[b]! ? 1 : cols.step[a]! - cols.step[b]!));
+    const byTime = Array.from(identity(n));
+    byTime.sort((a, b) => (cols.time[a]! < cols.time[b]! ? -1 : cols.time[a]! > cols.time[b]! ? 1 : cols.step[a]! - cols.step[b]!));
+    order = Uint32Array.from(byTime);
   }
-  if (maxPoints <= 0 || order.length <= maxPoints) return { indices: Uint32Array.from(order), downsampled: false };
+  if (maxPoints <= 0 || order.length <= maxPoints) return { indices: order, downsampled: false };
 
-  const x = (i: number): number => (axis === "step" ? cols.step[i]! : axis === "epoch" ? cols.epoch[i]! : Number(cols.time[i]!));
+  // x of each point in order (typed, so the bucket scan below reads arrays, not closures).
+  const m = order.length;
+  const xs = new Float64Array(m);
+  const source = axis === "step" ? cols.step : axis === "epoch" ? cols.epoch : null;
+  for (let k = 0; k < m; k++) xs[k] = source ? source[order[k]!]! : Number(cols.time[order[k]!]!);
+  const values = cols.value;
   const buckets = Math.max(1, Math.floor(maxPoints / 4));
-  const lo = x(order[0]!);
-  const span = x(order[order.length - 1]!) - lo;
+  const lo = xs[0]!;
+  const span = xs[m - 1]! - lo;
   const keep: number[] = [];
   let bucketStart = 0;
-  while (bucketStart < order.length) {
-    const b = bucketOf(x(order[bucketStart]!), lo, span, buckets);
+  while (bucketStart < m) {
+    const b = bucketOf(xs[bucketStart]!, lo, span, buckets);
     let end = bucketStart + 1;
-    while (end < order.length && bucketOf(x(order[end]!), lo, span, buckets) === b) end++;
+    while (end < m && bucketOf(xs[end]!, lo, span, buckets) === b) end++;
     let min = -1;
     let max = -1;
+    let minValue = 0;
+    let maxValue = 0;
     for (let k = bucketStart; k < end; k++) {
-      const v = cols.value[order[k]!]!;
+      const v = values[order[k]!]!;
       if (Number.isNaN(v)) continue;
-      if (min === -1 || v < cols.value[order[min]!]!) min = k;
-      if (max === -1 || v > cols.value[order[max]!]!) max = k;
+      if (min === -1 || v < minValue) (min = k), (minValue = v);
+      if (max === -1 || v > maxValue) (max = k), (maxValue = v);
     }
     let picked = [bucketStart, end - 1, min, max].filter((k) => k >= 0);
     // A budget below 4 (one bucket) cannot hold all four: the extremes go first.
@@ -74,8 +84,8 @@ function bucketOf(x: number, lo: number, span: number, buckets: number): number 
   return Math.min(buckets - 1, Math.floor(((x - lo) / span) * buckets));
 }
 
-function range(n: number): number[] {
-  const out = new Array<number>(n);
+function identity(n: number): Uint32Array {
+  const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) out[i] = i;
   return out;
 }

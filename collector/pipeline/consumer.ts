@@ -9,6 +9,8 @@ export interface TraceConsumer {
 
 export interface MetricsConsumer {
   consumeMetrics(batch: MetricsBatch): Promise<void>;
+  /** True while consumeMetrics would refuse a batch with data as overloaded: the receiver then refuses before decoding. */
+  saturated?(): boolean;
 }
 
 export interface LogsConsumer {

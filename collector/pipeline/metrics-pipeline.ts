@@ -10,4 +10,8 @@ export class MetricsPipeline implements MetricsConsumer {
   consumeMetrics(batch: MetricsBatch): Promise<void> {
     return this.writer.writeMetrics(normalizeMetrics(batch));
   }
+
+  saturated(): boolean {
+    return this.writer.saturated();
+  }
 }

@@ -64,6 +64,11 @@ export class GroupCommitQueue<U extends CommitUnit> {
     });
   }
 
+  /** True while the queue is full: a unit with any rows would be refused now. */
+  get full(): boolean {
+    return this.queuedRows > 0 && this.queuedRows >= this.options.maxQueuedRows;
+  }
+
   /** Waits for queued units to commit and refuses new ones. */
   async close(): Promise<void> {
     this.closed = true;

@@ -5,12 +5,16 @@ import type { ProjectRun } from "../normalize/run-identity.ts";
 import { copyHexBytes, copyJson, copyText } from "./copy-text.ts";
 import { copyIn, createStage } from "./copy-stream.ts";
 import { GroupCommitQueue, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./group-commit.ts";
+import { isDeadlock, isUniqueViolation } from "./pg-errors.ts";
 import { upsertRuns } from "./run-rows.ts";
+import { applySeriesStats, mergeStats, statsOfPoints, type SeriesStatsMap } from "./series-stats.ts";
 import { attributesJson, doubleJson, jsonString, storableString } from "./stored-json.ts";
 
 export interface MetricWriter {
   /** Idempotent (a re-sent point is stored once); resolves only when committed. */
   writeMetrics(batch: NormalizedMetricsBatch): Promise<void>;
+  /** True while a batch with data would be refused (429) for want of room: lets the receiver refuse before decoding. */
+  saturated(): boolean;
   close(): Promise<void>;
 }
 
@@ -19,6 +23,8 @@ interface MetricUnit {
   runs: ProjectRun[];
   series: SeriesRecord[];
   points: string;
+  /** What the points add to their series if all of them are new (the fast path). */
+  pointStats: SeriesStatsMap;
   distributions: string;
 }
 
@@ -27,7 +33,15 @@ const DISTRIBUTION_COLUMNS = [
   "project", "series_id", "step", "time_unix_nano", "epoch", "start_time_unix_nano", "count", "sum", "min", "max", "flags", "data", "exemplars",
 ] as const;
 
-/** Writes metric series, points and distributions through a group-commit queue (see group-commit.ts). */
+/**
+ * Writes metric series, points and distributions through a group-commit queue (see group-commit.ts).
+ * Points take a fast path when none of a group's points is stored yet: COPY straight into
+ * metric_points inside a savepoint, and the series aggregates folded in from the points as
+ * encoded. If one is stored already (a re-send: the COPY fails on the unique key), the savepoint
+ * is rolled back and the group takes the staged path: COPY into a per-connection staging table,
+ * then INSERT … ON CONFLICT DO NOTHING whose RETURNING feeds the aggregates. Either way each
+ * point is stored and counted once.
+ */
 export class GroupCommitMetricWriter implements MetricWriter {
   private readonly queue: GroupCommitQueue<MetricUnit>;
 
@@ -45,10 +59,16 @@ export class GroupCommitMetricWriter implements MetricWriter {
       rows: dataRows > 0 ? dataRows : batch.runs.length > 0 ? 1 : 0,
       runs: batch.runs,
       series: batch.series,
+      // join, not +=: one flat string, not a rope of per-point pieces for the GC to copy while it waits in the queue.
       points: batch.points.map(pointLine).join(""),
+      pointStats: statsOfPoints(batch.points),
       distributions: batch.distributions.map(distributionLine).join(""),
     };
     return this.queue.submit(unit);
+  }
+
+  saturated(): boolean {
+    return this.queue.full;
   }
 
   close(): Promise<void> {
@@ -61,13 +81,34 @@ async function writeGroup(client: pg.PoolClient, units: MetricUnit[]): Promise<v
   const series = units.flatMap((u) => u.series);
   if (series.length > 0) await insertSeries(client, series);
   if (units.some((u) => u.points.length > 0)) {
-    await copyIn(client, "point_stage", POINT_COLUMNS, units.map((u) => u.points));
-    await client.query(INSERT_POINTS);
+    if (await copyNewPoints(client, units)) {
+      await applySeriesStats(client, mergeStats(units.map((u) => u.pointStats)), lastWins());
+    } else {
+      await copyIn(client, "point_stage", POINT_COLUMNS, units.map((u) => u.points));
+      await client.query(INSERT_POINTS);
+    }
   }
   if (units.some((u) => u.distributions.length > 0)) {
     await copyIn(client, "distribution_stage", DISTRIBUTION_COLUMNS, units.map((u) => u.distributions));
     await client.query(INSERT_DISTRIBUTIONS);
   }
+}
+
+/**
+ * The fast path: COPY the group's points straight into metric_points. False, with nothing of it
+ * left behind, when a point is already stored (or the same points being written concurrently
+ * deadlock); the caller then takes the staged path, which skips stored points.
+ */
+async function copyNewPoints(client: pg.PoolClient, units: MetricUnit[]): Promise<boolean> {
+  await client.query("SAVEPOINT point_copy");
+  try {
+    await copyIn(client, "metric_points", POINT_COLUMNS, units.map((u) => u.points));
+  } catch (err) {
+    if (!isUniqueViolation(err) && !isDeadlock(err)) throw err;
+    await client.query("ROLLBACK TO SAVEPOINT point_copy");
+    return false;
+  }
+  return true; // the savepoint ends with the transaction: releasing it would cost a round trip
 }
 
 async function insertSeries(client: pg.PoolClient, all: SeriesRecord[]): Promise<void> {

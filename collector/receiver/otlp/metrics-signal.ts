@@ -1,3 +1,4 @@
+import { OverloadedError } from "../../errors.ts";
 import type { MetricsBatch } from "../../model/metrics.ts";
 import type { MetricsConsumer } from "../../pipeline/consumer.ts";
 import { decodeMetricsRequestJson } from "./metrics/decode-json.ts";
@@ -11,7 +12,12 @@ export function metricsSignal(consumer: MetricsConsumer): OtlpSignal<MetricsBatc
     name: "metrics",
     httpPath: "/v1/metrics",
     grpcMethodPath: "/opentelemetry.proto.collector.metrics.v1.MetricsService/Export",
-    decode: (body, format) => (format === "protobuf" ? decodeMetricsRequestProtobuf(body) : decodeMetricsRequestJson(body)),
+    decode: (body, format) => {
+      // A full write queue would refuse the batch after all the work of decoding it: refuse first.
+      // Under overload this keeps the collector's time for the requests it can take.
+      if (consumer.saturated?.()) throw new OverloadedError("write queue full");
+      return format === "protobuf" ? decodeMetricsRequestProtobuf(body) : decodeMetricsRequestJson(body);
+    },
     consume: (batch) => consumer.consumeMetrics(batch),
     encodeResponse: (rejected, format) => encodeExportResponse(ExportMetricsServiceResponse, "rejectedDataPoints", rejected, format),
   };
