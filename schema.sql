@@ -223,6 +223,23 @@ CREATE TABLE IF NOT EXISTS metric_points (
 CREATE UNIQUE INDEX IF NOT EXISTS metric_points_key
   ON metric_points (project, series_id, step, time_unix_nano) INCLUDE (value, epoch) NULLS NOT DISTINCT;
 
+-- Per series and per 32 steps (tile = step / 32): the first, last, lowest and highest point, what
+-- M4 downsampling keeps (collector/storage/metric-tiles.ts). A downsampled chart of long series
+-- reads these instead of every point. Points without a step have no tile; while a series' tiles
+-- count fewer points than the series holds, it is read point by point. min_* are NULL while every
+-- point of the tile is NaN (NaN is never the lowest or highest).
+CREATE TABLE IF NOT EXISTS metric_tiles (
+  project     text   NOT NULL,
+  series_id   bytea  NOT NULL,
+  tile        bigint NOT NULL,
+  point_count bigint NOT NULL,
+  first_step  bigint NOT NULL, first_time bigint NOT NULL, first_epoch bigint, first_value double precision NOT NULL,
+  last_step   bigint NOT NULL, last_time  bigint NOT NULL, last_epoch  bigint, last_value  double precision NOT NULL,
+  min_step    bigint,          min_time   bigint,          min_epoch   bigint, min_value   double precision,
+  max_step    bigint,          max_time   bigint,          max_epoch   bigint, max_value   double precision,
+  PRIMARY KEY (project, series_id, tile)
+);
+
 -- Histogram, exponential histogram and summary points: Aim's distributions, one per step.
 CREATE TABLE IF NOT EXISTS metric_distributions (
   project              text     NOT NULL,

@@ -70,7 +70,7 @@ export function queryTable(results: QueryLatency[]): string {
 
 export function breakdownTable(results: QueryBreakdown[]): string {
   return table(
-    ["stage (in-process, median ms)", "find series", "read points (binary COPY)", "M4 / order", "render JSON", "total"],
-    results.map((b) => [b.label, b.findSeries.toFixed(1), b.readPoints.toFixed(1), b.downsample.toFixed(1), b.render.toFixed(1), b.total.toFixed(1)]),
+    ["stage (in-process, median ms)", "find series", "pick points (read tiles or points, M4)", "render JSON", "total"],
+    results.map((b) => [b.label, b.findSeries.toFixed(1), b.pickPoints.toFixed(1), b.render.toFixed(1), b.total.toFixed(1)]),
   );
 }

@@ -49,16 +49,50 @@ export function axisPoints(cols: PointColumns, axis: XAxis, maxPoints: number): 
   const xs = new Float64Array(m);
   const source = axis === "step" ? cols.step : axis === "epoch" ? cols.epoch : null;
   for (let k = 0; k < m; k++) xs[k] = source ? source[order[k]!]! : Number(cols.time[order[k]!]!);
-  const values = cols.value;
   const buckets = Math.max(1, Math.floor(maxPoints / 4));
   const lo = xs[0]!;
   const span = xs[m - 1]! - lo;
+  return { indices: m4(order, cols.value, (k) => bucketOf(xs[k]!, lo, span, buckets), maxPoints), downsampled: true };
+}
+
+/**
+ * The bucket width for stepAlignedM4 over tiles of tileSteps steps: the smallest whole number of
+ * tiles that fits the steps firstStep…lastStep into at most maxPoints / 4 buckets, however they
+ * fall on the tile grid. Null when tiles cannot serve: fewer than two buckets, or buckets that
+ * would be narrower than a tile (then reading the points is cheap enough, and finer).
+ */
+export function tileBucketWidth(firstStep: number, lastStep: number, maxPoints: number, tileSteps: number): number | null {
+  const buckets = Math.floor(maxPoints / 4);
+  if (buckets < 2) return null;
+  // Steps lo…hi touch fewer than (hi - lo) / width + 2 aligned buckets: at most `buckets`.
+  const width = (lastStep - firstStep) / (buckets - 1);
+  if (width < tileSteps) return null;
+  return Math.ceil(width / tileSteps) * tileSteps;
+}
+
+/**
+ * M4 on step-aligned buckets: bucket b holds the steps [b·width, (b+1)·width). The tile path of
+ * GET /api/metrics uses it (width a whole number of tiles, so each bucket is whole tiles and its
+ * first, last, lowest and highest points are among the tiles' — storage/metric-tiles.ts); on the
+ * same points, raw or tile candidates, it keeps the same points. cols are in (step, time) order.
+ */
+export function stepAlignedM4(cols: PointColumns, width: number, maxPoints: number): AxisPoints {
+  const steps = cols.step;
+  return { indices: m4(identity(steps.length), cols.value, (k) => Math.floor(steps[k]! / width), maxPoints), downsampled: true };
+}
+
+/**
+ * Keeps per bucket (consecutive points of order with the same bucket number) the first, the last,
+ * the lowest and the highest point; ties go to the earliest. Returns indices into the columns.
+ */
+function m4(order: Uint32Array, values: Float64Array, bucketAt: (k: number) => number, maxPoints: number): Uint32Array {
+  const m = order.length;
   const keep: number[] = [];
   let bucketStart = 0;
   while (bucketStart < m) {
-    const b = bucketOf(xs[bucketStart]!, lo, span, buckets);
+    const b = bucketAt(bucketStart);
     let end = bucketStart + 1;
-    while (end < m && bucketOf(xs[end]!, lo, span, buckets) === b) end++;
+    while (end < m && bucketAt(end) === b) end++;
     let min = -1;
     let max = -1;
     let minValue = 0;
@@ -76,7 +110,7 @@ export function axisPoints(cols: PointColumns, axis: XAxis, maxPoints: number): 
     for (let j = 0; j < picked.length; j++) if (j === 0 || picked[j] !== picked[j - 1]) keep.push(order[picked[j]!]!);
     bucketStart = end;
   }
-  return { indices: Uint32Array.from(keep), downsampled: true };
+  return Uint32Array.from(keep);
 }
 
 function bucketOf(x: number, lo: number, span: number, buckets: number): number {

@@ -4,7 +4,8 @@ import { KvList, type AnyValue } from "../model/any-value.ts";
 import { contextJson } from "../normalize/normalize-metrics.ts";
 import { ATTR } from "../normalize/sightline-attributes.ts";
 import type { PostgresMetricReader } from "../storage/metric-reader.ts";
-import { axisPoints, fillMissingSteps, type XAxis } from "./downsample.ts";
+import type { XAxis } from "./downsample.ts";
+import { pickPoints } from "./pick-points.ts";
 import { projectParam, runIdParam } from "./project.ts";
 import { enumParam, intParam, jsonObjectParam, listParam, queryFilterParam, type Query } from "./query-params.ts";
 import { seriesPointsJson } from "./render-metrics.ts";
@@ -33,11 +34,10 @@ export function metricsRoutes(metrics: PostgresMetricReader): Router {
       limit: intParam(q, "limit", 1000, 1, 10_000),
       filter,
     });
-    const columns = await metrics.readPoints(project, series.map((s) => s.seriesId));
+    const picked = await pickPoints(metrics, project, series, axis, maxPoints);
     const parts = series.map((s) => {
-      const cols = columns.get(s.seriesId)!;
-      fillMissingSteps(cols);
-      return seriesPointsJson(s, cols, axis as XAxis, axisPoints(cols, axis, maxPoints));
+      const p = picked.get(s.seriesId)!;
+      return seriesPointsJson(s, p.cols, axis, p.points, p.total);
     });
     res.type("application/json").send(`{"x":"${axis}","series":[${parts.join(",")}]}`);
   });

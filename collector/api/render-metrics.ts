@@ -19,7 +19,7 @@ export function seriesSummaryJson(s: SeriesInfo): string {
 }
 
 /** A series with its points in columns: {"points": {"step": [...], "epoch": [...], "time": [...], "value": [...]}}. */
-export function seriesPointsJson(s: SeriesInfo, cols: PointColumns, axis: XAxis, picked: AxisPoints): string {
+export function seriesPointsJson(s: SeriesInfo, cols: PointColumns, axis: XAxis, picked: AxisPoints, totalPoints = cols.value.length): string {
   const n = picked.indices.length;
   const step = new Array<string>(n);
   const epoch = new Array<string>(n);
@@ -34,7 +34,7 @@ export function seriesPointsJson(s: SeriesInfo, cols: PointColumns, axis: XAxis,
     value[k] = numberJson(cols.value[i]!);
   }
   return (
-    `{"series":${seriesSummaryJson(s)},"x":"${axis}","downsampled":${picked.downsampled},"totalPoints":${cols.value.length}` +
+    `{"series":${seriesSummaryJson(s)},"x":"${axis}","downsampled":${picked.downsampled},"totalPoints":${totalPoints}` +
     `,"points":{"step":[${step.join(",")}],"epoch":[${epoch.join(",")}],"time":[${time.join(",")}],"value":[${value.join(",")}]}}`
   );
 }

@@ -2,6 +2,7 @@ import type pg from "pg";
 import { to as copyTo } from "pg-copy-streams";
 import type { SeriesKind } from "../normalize/normalize-metrics.ts";
 import { parsePointArrays, POINT_ARRAYS_SQL } from "./point-arrays.ts";
+import { parseTileRows, TILE_ROWS_SQL, type TileCandidates } from "./metric-tiles.ts";
 import type { QueryFilter } from "../query/compile-query.ts";
 import { queryWithFilter } from "../query/execute-filtered.ts";
 
@@ -73,34 +74,53 @@ export class PostgresMetricReader {
     return out;
   }
 
+  /**
+   * The tile candidates (metric-tiles.ts) of the given series, for the downsampled read: per series
+   * its tiles' first, last, lowest and highest points in (step, time) order, and how many points
+   * the tiles count. A series with no tiles is absent.
+   */
+  async readTileCandidates(project: string, seriesIds: string[]): Promise<Map<string, TileCandidates>> {
+    if (seriesIds.length === 0) return new Map();
+    return parseTileRows(await this.copySeries(project, seriesIds, TILE_ROWS_SQL), seriesIds);
+  }
+
   private async readPart(project: string, seriesIds: string[]): Promise<Map<string, PointColumns>> {
+    // One row per series with its points packed into byte strings (in index order; see
+    // point-arrays.ts), so the client handles a few large rows instead of one message per
+    // point. Rows come in any order (each names its series): sorting them would spill to disk.
+    const data = await this.copySeries(
+      project,
+      seriesIds,
+      `SELECT r.no, p.steps, p.epochs, p.times, p.vals
+         FROM read_series r
+         CROSS JOIN LATERAL (SELECT ${POINT_ARRAYS_SQL.steps} AS steps, ${POINT_ARRAYS_SQL.epochs} AS epochs,
+                                    ${POINT_ARRAYS_SQL.times} AS times, ${POINT_ARRAYS_SQL.values} AS vals
+                               FROM (SELECT step, epoch, time_unix_nano, value FROM metric_points m
+                                      WHERE m.project = r.project AND m.series_id = r.series_id
+                                      ORDER BY m.step, m.time_unix_nano) AS ordered) p`,
+    );
+    return parsePointArrays(data, seriesIds);
+  }
+
+  /**
+   * The binary COPY of a SELECT over the given series, which it finds in the temporary table
+   * read_series (no: index into seriesIds, project, series_id): COPY takes no bind parameters.
+   */
+  private async copySeries(project: string, seriesIds: string[], select: string): Promise<Buffer> {
     const client = await this.pool.connect();
     try {
       await client.query("BEGIN");
-      // JIT compilation would cost more than this plain scan saves (tens of ms per call).
+      // JIT compilation would cost more than these plain scans save (tens of ms per call).
       await client.query("SET LOCAL jit = off");
-      // COPY takes no bind parameters: the series to read go through a temporary table.
       await client.query("CREATE TEMP TABLE IF NOT EXISTS read_series (no integer, project text, series_id bytea) ON COMMIT DELETE ROWS");
       await client.query("INSERT INTO read_series SELECT o - 1, $1, decode(id, 'hex') FROM unnest($2::text[]) WITH ORDINALITY AS u(id, o)", [
         project,
         seriesIds,
       ]);
-      // One row per series with its points packed into byte strings (in index order; see
-      // point-arrays.ts), so the client handles a few large rows instead of one message per
-      // point. Rows come in any order (each names its series): sorting them would spill to disk.
       const chunks: Buffer[] = [];
-      const stream = client.query(
-        copyTo(`COPY (SELECT r.no, p.steps, p.epochs, p.times, p.vals
-                        FROM read_series r
-                        CROSS JOIN LATERAL (SELECT ${POINT_ARRAYS_SQL.steps} AS steps, ${POINT_ARRAYS_SQL.epochs} AS epochs,
-                                                   ${POINT_ARRAYS_SQL.times} AS times, ${POINT_ARRAYS_SQL.values} AS vals
-                                              FROM (SELECT step, epoch, time_unix_nano, value FROM metric_points m
-                                                     WHERE m.project = r.project AND m.series_id = r.series_id
-                                                     ORDER BY m.step, m.time_unix_nano) AS ordered) p) TO STDOUT (FORMAT binary)`),
-      );
-      for await (const chunk of stream) chunks.push(chunk as Buffer);
+      for await (const chunk of client.query(copyTo(`COPY (${select}) TO STDOUT (FORMAT binary)`))) chunks.push(chunk as Buffer);
       await client.query("COMMIT");
-      return parsePointArrays(Buffer.concat(chunks), seriesIds);
+      return Buffer.concat(chunks);
     } catch (err) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw err;

@@ -7,6 +7,7 @@ import { copyIn, createStage } from "./copy-stream.ts";
 import { GroupCommitQueue, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./group-commit.ts";
 import { isDeadlock, isUniqueViolation } from "./pg-errors.ts";
 import { upsertRuns } from "./run-rows.ts";
+import { mergeTiles, tilesOfPoints, upsertTiles, type TiledPoint, type TileMap } from "./metric-tiles.ts";
 import { applySeriesStats, mergeStats, statsOfPoints, type SeriesStatsMap } from "./series-stats.ts";
 import { attributesJson, doubleJson, jsonString, storableString } from "./stored-json.ts";
 
@@ -25,6 +26,8 @@ interface MetricUnit {
   points: string;
   /** What the points add to their series if all of them are new (the fast path). */
   pointStats: SeriesStatsMap;
+  /** Likewise for the tiles of their series (metric-tiles.ts). */
+  pointTiles: TileMap;
   distributions: string;
 }
 
@@ -62,6 +65,7 @@ export class GroupCommitMetricWriter implements MetricWriter {
       // join, not +=: one flat string, not a rope of per-point pieces for the GC to copy while it waits in the queue.
       points: batch.points.map(pointLine).join(""),
       pointStats: statsOfPoints(batch.points),
+      pointTiles: tilesOfPoints(batch.points),
       distributions: batch.distributions.map(distributionLine).join(""),
     };
     return this.queue.submit(unit);
@@ -83,9 +87,12 @@ async function writeGroup(client: pg.PoolClient, units: MetricUnit[]): Promise<v
   if (units.some((u) => u.points.length > 0)) {
     if (await copyNewPoints(client, units)) {
       await applySeriesStats(client, mergeStats(units.map((u) => u.pointStats)), lastWins());
+      await upsertTiles(client, mergeTiles(units.map((u) => u.pointTiles)));
     } else {
       await copyIn(client, "point_stage", POINT_COLUMNS, units.map((u) => u.points));
-      await client.query(INSERT_POINTS);
+      const inserted = (await client.query<InsertedPoint>(INSERT_POINTS)).rows.map(toTiledPoint);
+      await applySeriesStats(client, mergeStats([statsOfPoints(inserted)]), lastWins());
+      await upsertTiles(client, mergeTiles([tilesOfPoints(inserted)]));
     }
   }
   if (units.some((u) => u.distributions.length > 0)) {
@@ -146,35 +153,34 @@ async function insertSeries(client: pg.PoolClient, all: SeriesRecord[]): Promise
 }
 
 /**
- * Moves staged points into metric_points, skipping re-sent ones, and folds the inserted ones into
- * their series' count, min, max and last point. "Last" is the point with the greatest step (points
- * without a step come before any with one), then the greatest time.
+ * Moves staged points into metric_points, skipping re-sent ones; the inserted ones come back to be
+ * folded into their series and tiles exactly as the fast path folds its points.
  */
 const INSERT_POINTS = `
-WITH inserted AS (
-  INSERT INTO metric_points (${POINT_COLUMNS.join(", ")})
-  SELECT ${POINT_COLUMNS.join(", ")} FROM point_stage ORDER BY project, series_id, step, time_unix_nano
-  ON CONFLICT (project, series_id, step, time_unix_nano) DO NOTHING
-  RETURNING project, series_id, step, time_unix_nano, value
-), agg AS (
-  SELECT project, series_id, count(*) AS n,
-         min(value) FILTER (WHERE value <> 'NaN') AS min_value,
-         max(value) FILTER (WHERE value <> 'NaN') AS max_value
-    FROM inserted GROUP BY project, series_id
-), last AS (
-  SELECT DISTINCT ON (project, series_id) project, series_id, step, time_unix_nano, value
-    FROM inserted ORDER BY project, series_id, step DESC NULLS LAST, time_unix_nano DESC
-)
-UPDATE metric_series s SET
-  point_count = s.point_count + a.n,
-  min_value = LEAST(s.min_value, a.min_value),
-  max_value = GREATEST(s.max_value, a.max_value),
-  last_step = CASE WHEN ${lastWins()} THEN l.step ELSE s.last_step END,
-  last_time_unix_nano = CASE WHEN ${lastWins()} THEN l.time_unix_nano ELSE s.last_time_unix_nano END,
-  last_value = CASE WHEN ${lastWins()} THEN l.value ELSE s.last_value END,
-  updated_at = now()
-FROM agg a JOIN last l USING (project, series_id)
-WHERE s.project = a.project AND s.series_id = a.series_id`;
+INSERT INTO metric_points (${POINT_COLUMNS.join(", ")})
+SELECT ${POINT_COLUMNS.join(", ")} FROM point_stage ORDER BY project, series_id, step, time_unix_nano
+ON CONFLICT (project, series_id, step, time_unix_nano) DO NOTHING
+RETURNING project, encode(series_id, 'hex') AS series_id, step::text, time_unix_nano::text, epoch::text, value`;
+
+interface InsertedPoint {
+  project: string;
+  series_id: string;
+  step: string | null;
+  time_unix_nano: string;
+  epoch: string | null;
+  value: number;
+}
+
+function toTiledPoint(r: InsertedPoint): TiledPoint {
+  return {
+    project: r.project,
+    seriesId: r.series_id,
+    step: r.step === null ? null : BigInt(r.step),
+    timeUnixNano: BigInt(r.time_unix_nano),
+    epoch: r.epoch === null ? null : BigInt(r.epoch),
+    value: r.value,
+  };
+}
 
 const INSERT_DISTRIBUTIONS = `
 WITH inserted AS (

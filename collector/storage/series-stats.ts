@@ -1,5 +1,5 @@
 import type pg from "pg";
-import type { PointRecord } from "../normalize/normalize-metrics.ts";
+import type { TiledPoint } from "./metric-tiles.ts";
 import { storableString } from "./stored-json.ts";
 
 /**
@@ -22,7 +22,7 @@ export interface SeriesStats {
 
 export type SeriesStatsMap = Map<string, SeriesStats>;
 
-export function addPoint(stats: SeriesStatsMap, p: PointRecord): void {
+export function addPoint(stats: SeriesStatsMap, p: TiledPoint): void {
   const key = p.project + "\0" + p.seriesId;
   const s = stats.get(key);
   if (s) foldPoint(s, p);
@@ -30,7 +30,7 @@ export function addPoint(stats: SeriesStatsMap, p: PointRecord): void {
 }
 
 /** The points of one request, folded in order: consecutive points of one series (the usual case) skip the map. */
-export function statsOfPoints(points: PointRecord[]): SeriesStatsMap {
+export function statsOfPoints(points: TiledPoint[]): SeriesStatsMap {
   const stats: SeriesStatsMap = new Map();
   let last: SeriesStats | undefined;
   let lastProject = "";
@@ -45,7 +45,7 @@ export function statsOfPoints(points: PointRecord[]): SeriesStatsMap {
   return stats;
 }
 
-function firstPoint(p: PointRecord): SeriesStats {
+function firstPoint(p: TiledPoint): SeriesStats {
   const finite = !Number.isNaN(p.value);
   return {
     project: storableString(p.project),
@@ -59,7 +59,7 @@ function firstPoint(p: PointRecord): SeriesStats {
   };
 }
 
-function foldPoint(s: SeriesStats, p: PointRecord): void {
+function foldPoint(s: SeriesStats, p: TiledPoint): void {
   const v = p.value;
   s.count++;
   if (!Number.isNaN(v)) {

@@ -3,10 +3,13 @@
  * 20,000 points (out of order), read from GET /api/metrics with points=500 along x=step, x=epoch
  * and x=time: at most 500 points, the first and last along the axis, the global minimum and
  * maximum, never NaN as an extreme, every returned point exactly as sent. Without `points`: every
- * point. (downsample.ts itself is unit-tested in test/unit/downsample.test.ts.)
+ * point. x=step comes from the tiles (storage/metric-tiles.ts): the same M4 on whole-tile buckets.
+ * (downsample.ts itself is unit-tested in test/unit/downsample.test.ts.)
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import { stepAlignedM4, tileBucketWidth } from "../../collector/api/downsample.ts";
+import { TILE_STEPS } from "../../collector/storage/metric-tiles.ts";
 import { startTestCollector, type TestCollector } from "../support/collector.ts";
 import { apiJson, apiNumber, exportVia, gauge, metricsRequest, type SeriesPointsJson } from "../support/otlp-signals.ts";
 
@@ -94,6 +97,18 @@ describe("points=500", () => {
       assertPointsAsSent(s);
     });
   }
+});
+
+test("x=step is drawn from the tiles: exactly the points M4 keeps from all 100,000 on whole-tile buckets", async () => {
+  const s = await series("&points=500&x=step");
+  const width = tileBucketWidth(0, N - 1, 500, TILE_STEPS)!;
+  const cols = {
+    step: Float64Array.from(sent, (p) => p.step),
+    epoch: Float64Array.from(sent, (p) => p.epoch),
+    time: BigInt64Array.from(sent, (p) => p.time),
+    value: Float64Array.from(sent, (p) => p.value),
+  };
+  assert.deepEqual(s.points.step, [...stepAlignedM4(cols, width, 500).indices].map((i) => sent[i]!.step));
 });
 
 test("without points: full resolution, every point as sent", async () => {

@@ -119,7 +119,8 @@ describe("traces in the browser", () => {
     await page.waitForURL(/span=a000000000000003/);
     assert.equal(await page.locator('[data-testid="match-count"]').innerText(), "1 of 1");
     const detail = page.locator('[data-testid="span-detail"]');
-    await page.locator('[data-testid="span-status"]').waitFor();
+    // The URL moves first; the detail follows when the span has loaded.
+    await page.locator('[data-testid="span-name"]', { hasText: /charge/i }).waitFor();
     assert.equal(await page.locator('[data-testid="span-status"]').innerText(), "error");
     assert.match(await detail.innerText(), /card declined/);
     assert.match(await detail.innerText(), /exception[\s\S]*CardDeclined/);

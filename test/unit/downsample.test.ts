@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { axisPoints, fillMissingSteps, type XAxis } from "../../collector/api/downsample.ts";
+import { axisPoints, fillMissingSteps, tileBucketWidth, type XAxis } from "../../collector/api/downsample.ts";
 import type { PointColumns } from "../../collector/storage/metric-reader.ts";
 
 const T0 = 1_700_000_000_000_000_000n;
@@ -192,4 +192,27 @@ describe("M4 downsampling", () => {
       }
     });
   }
+});
+
+describe("tileBucketWidth", () => {
+  test("a whole number of tiles, never more buckets than the budget holds, wherever the steps fall on the grid", () => {
+    for (let lo = 0; lo < 3000; lo += 37) {
+      for (const len of [40 * 32, 5000, 12_345, 100_000]) {
+        for (const maxPoints of [12, 500, 1003]) {
+          const width = tileBucketWidth(lo, lo + len, maxPoints, 32);
+          if (width === null) continue;
+          assert.equal(width % 32, 0);
+          const buckets = Math.floor((lo + len) / width) - Math.floor(lo / width) + 1;
+          assert.ok(buckets <= Math.floor(maxPoints / 4), `lo ${lo}, len ${len}, ${maxPoints} points: ${buckets} buckets of ${width}`);
+          assert.ok(width < 2 * Math.max(32, len / (Math.floor(maxPoints / 4) - 1)), "no coarser than it must be");
+        }
+      }
+    }
+  });
+
+  test("null when tiles cannot serve: fewer than two buckets, or buckets narrower than a tile", () => {
+    assert.equal(tileBucketWidth(0, 100_000, 7, 32), null);
+    assert.equal(tileBucketWidth(0, 1000, 500, 32), null);
+    assert.equal(tileBucketWidth(0, 124 * 32, 500, 32), 32);
+  });
 });
