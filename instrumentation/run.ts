@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import { trace } from "@opentelemetry/api";
 import { histogramOf } from "./histogram.ts";
 import { resourceAttributesFromEnv, signalUrl } from "./otlp-env.ts";
-import { attributes, doubleValue, toNanos, type AttributeValue } from "./otlp-json.ts";
+import { attributes, toNanos, type AttributeValue } from "./otlp-json.ts";
+import { encodedKey, encodedKeyValues, intKeyValue, keyValues } from "./otlp-protobuf.ts";
+import { ProtoWriter } from "./protobuf-writer.ts";
 import { closeRun, openRun, withRun } from "./run-context.ts";
 import { sendOtlp } from "./sender.ts";
 
@@ -49,6 +51,9 @@ export interface DistributionOptions extends TrackOptions {
 
 type Severity = "debug" | "info" | "warn" | "error";
 const SEVERITY_NUMBER: Record<Severity, number> = { debug: 5, info: 9, warn: 13, error: 17 };
+
+const STEP_KEY = encodedKey("sightline.step");
+const EPOCH_KEY = encodedKey("sightline.epoch");
 
 interface PendingPoint {
   name: string;
@@ -256,76 +261,106 @@ export class Run {
     return { maxRetryMs: this.options.maxRetryMs, onDrop: (reason: string) => console.warn(`sightline: run ${this.runId}: ${reason}`) };
   }
 
-  /** The run's resource: who it is and what it knows about itself (docs/mapping.md). */
-  private resource(): object {
+  /** The run's resource attributes: who it is and what it knows about itself (docs/mapping.md). */
+  private resourceAttributes(): Record<string, AttributeValue | undefined> {
     const env = resourceAttributesFromEnv();
     return {
-      attributes: attributes({
-        ...env,
-        "service.name": this.options.serviceName ?? env["service.name"] ?? "sightline-run",
-        "sightline.project": this.options.project ?? env["sightline.project"],
-        "sightline.run.id": this.runId,
-        "sightline.run.name": this.name,
-        "sightline.experiment": this.experiment,
-        "sightline.run.tags": this.tags,
-        "sightline.run.status": this.status,
-        "sightline.hparams": this.hparams,
-      }),
+      ...env,
+      "service.name": this.options.serviceName ?? env["service.name"] ?? "sightline-run",
+      "sightline.project": this.options.project ?? env["sightline.project"],
+      "sightline.run.id": this.runId,
+      "sightline.run.name": this.name,
+      "sightline.experiment": this.experiment,
+      "sightline.run.tags": this.tags,
+      "sightline.run.status": this.status,
+      "sightline.hparams": this.hparams,
     };
   }
 
   /**
-   * The OTLP/JSON ExportMetricsServiceRequest, as text. Number points are written straight to JSON
-   * (a training loop sends millions): each sequence's context attributes are serialized once per
-   * request, and no object is built per point.
+   * The OTLP/protobuf ExportMetricsServiceRequest. Number points are written straight into one
+   * buffer (a training loop sends millions): each sequence's context attributes are encoded once
+   * per request, and no object is built per point.
    */
-  private metricsRequest(points: PendingPoint[], distributions: PendingDistribution[]): string {
-    const metrics = new Map<string, { name: string; histogram?: { dataPoints: object[]; aggregationTemporality: number } }>();
-    const pointAttributes = (p: Omit<PendingPoint, "value">) => attributes({ ...p.context, "sightline.step": p.step, "sightline.epoch": p.epoch });
-    const gauges = new Map<string, string[]>();
-    const contexts = new Map<string, string>();
+  private metricsRequest(points: PendingPoint[], distributions: PendingDistribution[]): Buffer {
+    const w = new ProtoWriter(points.length * 96 + distributions.length * 1024 + 4096);
+    const gauges = new Map<string, PendingPoint[]>();
     for (const p of points) {
-      let dataPoints = gauges.get(p.name);
-      if (!dataPoints) gauges.set(p.name, (dataPoints = []));
-      let context = contexts.get(p.key);
-      if (context === undefined) {
-        const { "sightline.step": _step, "sightline.epoch": _epoch, ...rest } = p.context;
-        context = attributes(rest).map((kv) => JSON.stringify(kv) + ",").join("");
-        contexts.set(p.key, context);
-      }
-      const epoch = p.epoch === undefined ? "" : `,{"key":"sightline.epoch","value":{"intValue":"${p.epoch}"}}`;
-      const v = doubleValue(p.value);
-      dataPoints.push(
-        `{"attributes":[${context}{"key":"sightline.step","value":{"intValue":"${p.step}"}}${epoch}],"timeUnixNano":"${p.time}","asDouble":${typeof v === "number" ? v : `"${v}"`}}`,
-      );
+      const list = gauges.get(p.name);
+      if (list) list.push(p);
+      else gauges.set(p.name, [p]);
     }
+    const histograms = new Map<string, PendingDistribution[]>();
     for (const d of distributions) {
-      let m = metrics.get("h:" + d.name);
-      if (!m) metrics.set("h:" + d.name, (m = { name: d.name, histogram: { dataPoints: [], aggregationTemporality: 1 } }));
-      const h = d.histogram;
-      m.histogram!.dataPoints.push({
-        attributes: pointAttributes(d),
-        timeUnixNano: d.time.toString(),
-        count: String(h.count),
-        sum: doubleValue(h.sum),
-        min: doubleValue(h.min),
-        max: doubleValue(h.max),
-        bucketCounts: h.counts.map(String),
-        explicitBounds: h.bounds,
-      });
+      const list = histograms.get(d.name);
+      if (list) list.push(d);
+      else histograms.set(d.name, [d]);
     }
-    const metricsJson = [
-      ...[...gauges].map(([name, dataPoints]) => `{"name":${JSON.stringify(name)},"gauge":{"dataPoints":[${dataPoints.join(",")}]}}`),
-      ...[...metrics.values()].map((m) => JSON.stringify(m)),
-    ];
-    return `{"resourceMetrics":[{"resource":${JSON.stringify(this.resource())},"scopeMetrics":[{"scope":{"name":"sightline"},"metrics":[${metricsJson.join(",")}]}]}]}`;
+    const contexts = new Map<string, Buffer>();
+    const contextOf = (p: Omit<PendingPoint, "value">, field: number): Buffer => {
+      const key = field + "\0" + p.key;
+      let bytes = contexts.get(key);
+      if (!bytes) {
+        const { "sightline.step": _step, "sightline.epoch": _epoch, ...rest } = p.context;
+        contexts.set(key, (bytes = encodedKeyValues(field, rest)));
+      }
+      return bytes;
+    };
+    const resourceMetrics = w.begin(1);
+    w.message(1, () => keyValues(w, 1, this.resourceAttributes()));
+    const scopeMetrics = w.begin(2);
+    w.message(1, () => w.stringField(1, "sightline"));
+    for (const [name, list] of gauges) {
+      const metric = w.begin(2);
+      w.stringField(1, name);
+      const gauge = w.begin(5);
+      for (const p of list) {
+        // NumberDataPoint: attributes 7, time_unix_nano 3, as_double 4.
+        const point = w.begin(1);
+        w.raw(contextOf(p, 7));
+        intKeyValue(w, 7, STEP_KEY, p.step);
+        if (p.epoch !== undefined) intKeyValue(w, 7, EPOCH_KEY, p.epoch);
+        w.fixed64Field(3, p.time);
+        w.doubleField(4, p.value);
+        w.end(point);
+      }
+      w.end(gauge);
+      w.end(metric);
+    }
+    for (const [name, list] of histograms) {
+      const metric = w.begin(2);
+      w.stringField(1, name);
+      const histogram = w.begin(9);
+      for (const d of list) {
+        // HistogramDataPoint: attributes 9, time 3, count 4, sum 5, bucket_counts 6, explicit_bounds 7, min 11, max 12.
+        const h = d.histogram;
+        const point = w.begin(1);
+        w.raw(contextOf(d, 9));
+        intKeyValue(w, 9, STEP_KEY, d.step);
+        if (d.epoch !== undefined) intKeyValue(w, 9, EPOCH_KEY, d.epoch);
+        w.fixed64Field(3, d.time);
+        w.fixed64Field(4, BigInt(h.count));
+        w.doubleField(5, h.sum);
+        w.packedFixed64Field(6, h.counts);
+        w.packedDoubleField(7, h.bounds);
+        w.doubleField(11, h.min);
+        w.doubleField(12, h.max);
+        w.end(point);
+      }
+      w.uint32Field(2, 1); // aggregation_temporality: delta (each histogram stands alone)
+      w.end(histogram);
+      w.end(metric);
+    }
+    w.end(scopeMetrics);
+    w.end(resourceMetrics);
+    return w.finish();
   }
 
   private logsRequest(logs: PendingLog[]): object {
     return {
       resourceLogs: [
         {
-          resource: this.resource(),
+          resource: { attributes: attributes(this.resourceAttributes()) },
           scopeLogs: [
             {
               scope: { name: "sightline" },

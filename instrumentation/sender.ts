@@ -1,4 +1,5 @@
 import { otlpHeaders } from "./otlp-env.ts";
+import { partialSuccessMessage, statusMessage } from "./otlp-protobuf.ts";
 import { requestSlots } from "./request-slots.ts";
 
 export interface SendOptions {
@@ -9,13 +10,14 @@ export interface SendOptions {
 }
 
 /**
- * POSTs an OTLP/JSON request (an object, or its JSON text) and retries what the OTLP spec says to retry — 429, 502, 503, 504
+ * POSTs an OTLP request — OTLP/protobuf bytes, or OTLP/JSON as an object or its text — and retries what the OTLP spec says to retry — 429, 502, 503, 504
  * and network errors — with exponential back-off, honouring Retry-After. Resolves true when the
  * collector accepted (committed) it, false when it was dropped.
  */
 export async function sendOtlp(url: string, body: unknown, options: SendOptions): Promise<boolean> {
-  const payload = typeof body === "string" ? body : jsonText(body);
-  const headers = { "content-type": "application/json", ...otlpHeaders() };
+  const protobuf = body instanceof Uint8Array;
+  const payload = protobuf ? body : typeof body === "string" ? body : jsonText(body);
+  const headers = { "content-type": protobuf ? "application/x-protobuf" : "application/json", ...otlpHeaders() };
   const deadline = Date.now() + options.maxRetryMs;
   let delay = 100;
   for (;;) {
@@ -25,10 +27,12 @@ export async function sendOtlp(url: string, body: unknown, options: SendOptions)
     const release = await requestSlots.acquire();
     try {
       const res = await fetch(url, { method: "POST", headers, body: payload });
-      const text = await res.text();
+      const answer = Buffer.from(await res.arrayBuffer());
       release();
+      // The collector answers in the request's content type; an error from elsewhere (a proxy) may be text.
+      const text = (protobuf && res.headers.get("content-type")?.includes("protobuf") ? statusMessage(answer) : undefined) ?? answer.toString("utf8");
       if (res.ok) {
-        const partial = partialSuccess(text);
+        const partial = protobuf ? partialSuccessMessage(answer) : partialSuccess(text);
         if (partial) options.onDrop(`the collector rejected part of a request: ${partial}`);
         return true;
       }

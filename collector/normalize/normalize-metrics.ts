@@ -82,11 +82,20 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
         const kind: SeriesKind = data.kind === "exponentialHistogram" ? "exponential_histogram" : data.kind;
         // The points of one metric mostly share a few contexts: the series id (an md5) once per context.
         const byContext = new Map<string, SeriesRecord>();
+        // Per point, a cheap signature of its context finds the series without building the JSON.
+        const bySignature = new Map<string, SeriesRecord>();
         const seriesFor = (attributes: Attributes, valueType: SeriesRecord["valueType"]): SeriesRecord => {
+          const signature = contextSignature(attributes);
+          const bySig = signature === undefined ? undefined : bySignature.get(signature);
+          if (bySig) {
+            if (valueType === "double") bySig.valueType = "double";
+            return bySig;
+          }
           const context = contextJson(attributes);
           const known = byContext.get(context);
           if (known) {
             if (valueType === "double") known.valueType = "double";
+            if (signature !== undefined) bySignature.set(signature, known);
             return known;
           }
           const seriesId = createHash("md5").update(`${run.runId}\n${metric.name}\n${kind}\n${context}`).digest("hex");
@@ -110,6 +119,7 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
             out.series.push(series);
           } else if (valueType === "double") series.valueType = "double";
           byContext.set(context, series);
+          if (signature !== undefined) bySignature.set(signature, series);
           return series;
         };
         switch (data.kind) {
@@ -120,7 +130,8 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
               out.points.push({
                 project,
                 seriesId: series.seriesId,
-                ...stepAndEpoch(p.attributes),
+                step: stepAttribute(p.attributes, ATTR.step),
+                epoch: stepAttribute(p.attributes, ATTR.epoch),
                 timeUnixNano: p.timeUnixNano,
                 startTimeUnixNano: p.startTimeUnixNano,
                 value: p.value === null ? NaN : Number(p.value),
@@ -198,7 +209,32 @@ function distribution(
 }
 
 function stepAndEpoch(attributes: Attributes): { step: bigint | null; epoch: bigint | null } {
-  const step = attributeValue(attributes, ATTR.step);
-  const epoch = attributeValue(attributes, ATTR.epoch);
-  return { step: step === undefined ? null : stepOf(step), epoch: epoch === undefined ? null : stepOf(epoch) };
+  return { step: stepAttribute(attributes, ATTR.step), epoch: stepAttribute(attributes, ATTR.epoch) };
+}
+
+function stepAttribute(attributes: Attributes, key: string): bigint | null {
+  const v = attributeValue(attributes, key);
+  return v === undefined ? null : stepOf(v);
+}
+
+/**
+ * A string that identifies a point's context (its attributes but step and epoch) as given —
+ * length-prefixed, so two different contexts never share one — or undefined when a value is not
+ * a plain string, number or boolean. Attributes in another order give another signature for the
+ * same context: only a cache miss, as the series itself comes from contextJson.
+ */
+function contextSignature(attributes: Attributes): string | undefined {
+  let signature = "";
+  for (const kv of attributes) {
+    if (kv.key === ATTR.step || kv.key === ATTR.epoch) continue;
+    const v = kv.value;
+    signature += kv.key.length + ":" + kv.key;
+    if (typeof v === "string") signature += "s" + v.length + ":" + v;
+    else if (typeof v === "bigint") signature += "i" + v + ";";
+    // -0 is its own context (contextJson keeps it a double), yet prints as 0.
+    else if (typeof v === "number" && !Object.is(v, -0)) signature += "d" + v + ";";
+    else if (typeof v === "boolean") signature += v ? "T" : "F";
+    else return undefined;
+  }
+  return signature;
 }

@@ -16,12 +16,8 @@ import { storableString } from "./stored-json.ts";
  */
 export const TILE_STEPS = 32;
 
-export interface TilePoint {
-  step: bigint;
-  time: bigint;
-  epoch: bigint | null;
-  value: number;
-}
+/** A point of a tile: the point record itself where it came from one (no copy per point). */
+export type TilePoint = Pick<PointRecord, "timeUnixNano" | "epoch" | "value"> & { step: bigint };
 
 export interface TileStats {
   /** As stored (storableString). */
@@ -41,18 +37,40 @@ export type TileMap = Map<string, TileStats>;
 /** The fields of a point that tiles need. */
 export type TiledPoint = Pick<PointRecord, "project" | "seriesId" | "step" | "timeUnixNano" | "epoch" | "value">;
 
+const TILE = BigInt(TILE_STEPS);
+
+/** The tiles of a request's points, folded in order: consecutive points of one tile (the usual case) skip the map. */
 export function tilesOfPoints(points: TiledPoint[]): TileMap {
   const tiles: TileMap = new Map();
+  let current: TileStats | undefined;
+  let currentProject = "";
+  let currentEnd = 0n;
   for (const p of points) {
     if (p.step === null) continue;
-    const tile = p.step / BigInt(TILE_STEPS);
-    const key = tileKey(p.project, p.seriesId, tile);
-    const point: TilePoint = { step: p.step, time: p.timeUnixNano, epoch: p.epoch, value: p.value };
-    const t = tiles.get(key);
-    if (t) mergeInto(t, single(t.project, p.seriesId, tile, point));
-    else tiles.set(key, single(storableString(p.project), p.seriesId, tile, point));
+    const point = p as TilePoint;
+    if (current && p.seriesId === current.seriesId && p.project === currentProject && p.step < currentEnd && p.step >= currentEnd - TILE) {
+      foldPoint(current, point);
+      continue;
+    }
+    const tile = p.step / TILE;
+    const key = p.project + "\0" + p.seriesId + "\0" + tile;
+    current = tiles.get(key);
+    if (current) foldPoint(current, point);
+    else tiles.set(key, (current = single(storableString(p.project), p.seriesId, tile, point)));
+    currentProject = p.project;
+    currentEnd = (tile + 1n) * TILE;
   }
   return tiles;
+}
+
+function foldPoint(t: TileStats, p: TilePoint): void {
+  t.count++;
+  if (before(p, t.first)) t.first = p;
+  if (before(t.last, p)) t.last = p;
+  if (!Number.isNaN(p.value)) {
+    if (!t.min || p.value < t.min.value || (p.value === t.min.value && before(p, t.min))) t.min = p;
+    if (!t.max || p.value > t.max.value || (p.value === t.max.value && before(p, t.max))) t.max = p;
+  }
 }
 
 /** The tiles of several units together, in key order (the order every writer locks them in). */
@@ -80,7 +98,7 @@ function single(project: string, seriesId: string, tile: bigint, p: TilePoint): 
 }
 
 function before(a: TilePoint, b: TilePoint): boolean {
-  return a.step < b.step || (a.step === b.step && a.time < b.time);
+  return a.step < b.step || (a.step === b.step && a.timeUnixNano < b.timeUnixNano);
 }
 
 function mergeInto(into: TileStats, t: TileStats): void {
@@ -123,7 +141,7 @@ export async function upsertTiles(client: pg.PoolClient, tiles: TileStats[]): Pr
   for (const part of PARTS) {
     columns.push(
       tiles.map((t) => text(t[part]?.step)),
-      tiles.map((t) => text(t[part]?.time)),
+      tiles.map((t) => text(t[part]?.timeUnixNano)),
       tiles.map((t) => text(t[part]?.epoch)),
       // NaN and ±Infinity go as the text float8 reads.
       tiles.map((t) => (t[part] ? String(t[part].value) : null)),

@@ -174,8 +174,8 @@ describe("the Run API, end to end", () => {
       const chunks: Buffer[] = [];
       req.on("data", (d: Buffer) => chunks.push(d));
       req.on("end", async () => {
-        const upstream = await fetch(c.httpUrl + req.url, { method: "POST", headers: { "content-type": "application/json" }, body: Buffer.concat(chunks) });
-        res.writeHead(upstream.status, { "content-type": "application/json" }).end(Buffer.from(await upstream.arrayBuffer()));
+        const upstream = await fetch(c.httpUrl + req.url, { method: "POST", headers: { "content-type": req.headers["content-type"]! }, body: Buffer.concat(chunks) });
+        res.writeHead(upstream.status, { "content-type": upstream.headers.get("content-type")! }).end(Buffer.from(await upstream.arrayBuffer()));
       });
     });
     await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", r));

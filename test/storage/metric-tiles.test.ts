@@ -85,10 +85,10 @@ function expectedTiles(all: PointRecord[]): unknown[] {
   const text = (v: bigint | null | undefined): string | null => (v === null || v === undefined ? null : v.toString());
   return mergeTiles([tilesOfPoints(all)]).map((t) => ({
     tile: t.tile.toString(), point_count: t.count,
-    first_step: text(t.first.step), first_time: text(t.first.time), first_epoch: text(t.first.epoch), first_value: t.first.value,
-    last_step: text(t.last.step), last_time: text(t.last.time), last_epoch: text(t.last.epoch), last_value: t.last.value,
-    min_step: text(t.min?.step), min_time: text(t.min?.time), min_epoch: text(t.min?.epoch), min_value: t.min?.value ?? null,
-    max_step: text(t.max?.step), max_time: text(t.max?.time), max_epoch: text(t.max?.epoch), max_value: t.max?.value ?? null,
+    first_step: text(t.first.step), first_time: text(t.first.timeUnixNano), first_epoch: text(t.first.epoch), first_value: t.first.value,
+    last_step: text(t.last.step), last_time: text(t.last.timeUnixNano), last_epoch: text(t.last.epoch), last_value: t.last.value,
+    min_step: text(t.min?.step), min_time: text(t.min?.timeUnixNano), min_epoch: text(t.min?.epoch), min_value: t.min?.value ?? null,
+    max_step: text(t.max?.step), max_time: text(t.max?.timeUnixNano), max_epoch: text(t.max?.epoch), max_value: t.max?.value ?? null,
   }));
 }
 

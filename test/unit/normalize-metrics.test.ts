@@ -152,3 +152,28 @@ describe("normalizeMetrics", () => {
   });
 });
 
+
+describe("series lookup by context signature", () => {
+  test("each point lands in the series of its own context, however alike the contexts look", () => {
+    const contexts: Array<Record<string, AnyValue>> = [
+      { ab: "c" },
+      { a: "bc" },
+      { a: "1:b" },
+      { a: 1n },
+      { a: 1 }, // an integer double: the same context as 1n
+      { a: "1" },
+      { a: 0 },
+      { a: -0 }, // kept as a double: not the context of 0
+      { a: true },
+      { a: "T" },
+      { x: "1", y: "2" },
+      { y: "2", x: "1" }, // the same context, given in another order
+      { a: new KvList([{ key: "k", value: "v" }]) }, // not a plain value: no signature
+    ];
+    const points = contexts.flatMap((c, i) => [point(i, { ...c, "sightline.step": BigInt(i) }), point(i + 0.5, { "sightline.step": BigInt(i + 100), ...c })]);
+    const out = normalizeMetrics(batch([{ name: "m", data: { kind: "gauge", points } }]));
+    const contextOf = new Map(out.series.map((s) => [s.seriesId, s.context]));
+    out.points.forEach((p, k) => assert.equal(contextOf.get(p.seriesId), contextJson(points[k]!.attributes), `point ${k}`));
+    assert.equal(out.series.length, new Set(contexts.map((c) => contextJson(attrs(c)))).size);
+  });
+});
