@@ -25,7 +25,7 @@ interface CpuProfile {
 const STAGES: Array<[string, (url: string, fn: string) => boolean]> = [
   ["idle (waiting on network / Postgres)", (_u, fn) => fn === "(idle)"],
   ["garbage collection", (_u, fn) => fn === "(garbage collector)"],
-  ["decode: protobuf (protobufjs + model)", (u) => /\/decode-protobuf\.[jt]s|\/protobufjs\/|\/@protobufjs\//.test(u)],
+  ["decode: protobuf (wire reader + model)", (u) => /\/decode-protobuf\.[jt]s|\/protobuf-wire-reader\.[jt]s|\/protobuf-wire-values\.[jt]s|\/protobufjs\/|\/@protobufjs\//.test(u)],
   ["decode: JSON (JSON.parse + model)", (u) => /\/decode-json\.[jt]s/.test(u)],
   ["decode: span validation", (u) => /\/span-validation\.[jt]s|\/rejections\.[jt]s/.test(u)],
   ["normalize", (u) => /\/collector\/normalize\//.test(u)],

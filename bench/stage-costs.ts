@@ -34,7 +34,7 @@ export function measureStageCosts(batchSize: number, spans = 50_000, rounds = 5)
     return (min * 1000) / total;
   };
   return [
-    { stage: "decode OTLP/protobuf (protobufjs → model)", microsPerSpan: best(() => protobuf.forEach((b) => decodeTraceRequestProtobuf(b))) },
+    { stage: "decode OTLP/protobuf (wire reader → model)", microsPerSpan: best(() => protobuf.forEach((b) => decodeTraceRequestProtobuf(b))) },
     { stage: "decode OTLP/JSON (JSON.parse → model)", microsPerSpan: best(() => json.forEach((b) => decodeTraceRequestJson(b))) },
     { stage: "normalize (project, service, run)", microsPerSpan: best(() => decoded.forEach((b) => normalizeTraces(b))) },
     { stage: "encode rows (model → COPY text)", microsPerSpan: best(() => normalized.forEach((b) => encodeSpans(b))) },
