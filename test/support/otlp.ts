@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
-import { ExportTraceServiceRequest } from "../../collector/receiver/otlp/schema.ts";
+import { ExportMetricsServiceRequest, ExportTraceServiceRequest } from "../../collector/receiver/otlp/schema.ts";
 
 export interface HttpAnswer {
   status: number;
@@ -67,13 +67,18 @@ export function jsonTraceRequest(spans: Array<Record<string, unknown>>, resource
   };
 }
 
+const REQUEST_TYPES = { traces: ExportTraceServiceRequest, metrics: ExportMetricsServiceRequest };
+
 /**
- * OTLP/JSON request → protobuf bytes via the project's .proto definitions (hex ids and string
- * int64s converted first). For hand-made edge cases; conformance tests use the official exporters.
+ * OTLP/JSON request → protobuf bytes via the project's .proto definitions (hex ids — spans, links,
+ * exemplars — converted first; string int64s, base64 bytes and "NaN"/"Infinity" doubles read by
+ * protobufjs). An ExportTraceServiceRequest unless `signal` says "metrics". For hand-made edge
+ * cases; conformance tests use the official exporters.
  */
-export function jsonRequestToProtobuf(request: Record<string, unknown>): Uint8Array {
+export function jsonRequestToProtobuf(request: Record<string, unknown>, signal: keyof typeof REQUEST_TYPES = "traces"): Uint8Array {
   const converted = JSON.parse(JSON.stringify(request), (key, value: unknown) =>
     typeof value === "string" && ["traceId", "spanId", "parentSpanId"].includes(key) ? Buffer.from(value, "hex").toString("base64") : value,
   ) as Record<string, unknown>;
-  return ExportTraceServiceRequest.encode(ExportTraceServiceRequest.fromObject(converted)).finish();
+  const type = REQUEST_TYPES[signal];
+  return type.encode(type.fromObject(converted)).finish();
 }

@@ -1,9 +1,9 @@
-import { KvList, type AnyValue, type Attributes, type KeyValue } from "../../model/any-value.ts";
-import type { InstrumentationScope, Resource, ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, TraceBatch } from "../../model/trace.ts";
-import { PermanentError } from "../../errors.ts";
+import type { KeyValue } from "../../model/any-value.ts";
+import type { ResourceSpans, ScopeSpans, Span, SpanEvent, SpanLink, TraceBatch } from "../../model/trace.ts";
+import { isTooDeep, keyValue, resource, scope } from "./common/protobuf-wire-values.ts";
 import { FIXED32, FIXED64, LEN, VARINT, WireReader } from "./protobuf-wire-reader.ts";
 import { Rejections } from "./rejections.ts";
-import { InvalidSpanError, MAX_VALUE_DEPTH, spanProblem } from "./span-validation.ts";
+import { InvalidSpanError, spanProblem } from "./span-validation.ts";
 
 export interface DecodedTraces {
   batch: TraceBatch;
@@ -37,30 +37,6 @@ function resourceSpans(r: WireReader, rejected: Rejections): ResourceSpans {
     if (tag === ((1 << 3) | LEN)) out.resource = resource(r.sub());
     else if (tag === ((2 << 3) | LEN)) out.scopeSpans.push(scopeSpans(r.sub(), rejected));
     else if (tag === ((3 << 3) | LEN)) out.schemaUrl = r.string();
-    else r.skip(tag & 7);
-  }
-  return out;
-}
-
-function resource(r: WireReader): Resource {
-  const out: Resource = { attributes: [], droppedAttributesCount: 0 };
-  while (!r.done) {
-    const tag = r.tag();
-    if (tag === ((1 << 3) | LEN)) out.attributes.push(keyValue(r.sub(), 0));
-    else if (tag === ((2 << 3) | VARINT)) out.droppedAttributesCount = r.uint32();
-    else r.skip(tag & 7);
-  }
-  return out;
-}
-
-function scope(r: WireReader): InstrumentationScope {
-  const out: InstrumentationScope = { name: "", version: "", attributes: [], droppedAttributesCount: 0 };
-  while (!r.done) {
-    const tag = r.tag();
-    if (tag === ((1 << 3) | LEN)) out.name = r.string();
-    else if (tag === ((2 << 3) | LEN)) out.version = r.string();
-    else if (tag === ((3 << 3) | LEN)) out.attributes.push(keyValue(r.sub(), 0));
-    else if (tag === ((4 << 3) | VARINT)) out.droppedAttributesCount = r.uint32();
     else r.skip(tag & 7);
   }
   return out;
@@ -212,75 +188,7 @@ function spanKeyValue(r: WireReader): KeyValue {
   try {
     return keyValue(r, 0);
   } catch (err) {
-    if (err instanceof PermanentError && err.message.startsWith("attribute value nested")) throw new InvalidSpanError(err.message);
+    if (isTooDeep(err)) throw new InvalidSpanError(err.message);
     throw err;
   }
-}
-
-function keyValue(r: WireReader, depth: number): KeyValue {
-  let key = "";
-  let value: AnyValue = null;
-  while (!r.done) {
-    const tag = r.tag();
-    if (tag === ((1 << 3) | LEN)) key = r.string();
-    else if (tag === ((2 << 3) | LEN)) value = anyValue(r.sub(), depth);
-    else r.skip(tag & 7);
-  }
-  return { key, value };
-}
-
-/** AnyValue's oneof: the last member on the wire wins; none at all is the empty value. */
-function anyValue(r: WireReader, depth: number): AnyValue {
-  let value: AnyValue = null;
-  while (!r.done) {
-    const tag = r.tag();
-    switch (tag) {
-      case (1 << 3) | LEN:
-        value = r.string();
-        break;
-      case (2 << 3) | VARINT:
-        value = r.uint32() !== 0;
-        break;
-      case (3 << 3) | VARINT:
-        value = r.int64();
-        break;
-      case (4 << 3) | FIXED64:
-        value = r.double();
-        break;
-      case (5 << 3) | LEN: {
-        if (depth >= MAX_VALUE_DEPTH) throw tooDeep();
-        const inner = r.sub();
-        const values: AnyValue[] = [];
-        while (!inner.done) {
-          const t = inner.tag();
-          if (t === ((1 << 3) | LEN)) values.push(anyValue(inner.sub(), depth + 1));
-          else inner.skip(t & 7);
-        }
-        value = values;
-        break;
-      }
-      case (6 << 3) | LEN: {
-        if (depth >= MAX_VALUE_DEPTH) throw tooDeep();
-        const inner = r.sub();
-        const values: Attributes = [];
-        while (!inner.done) {
-          const t = inner.tag();
-          if (t === ((1 << 3) | LEN)) values.push(keyValue(inner.sub(), depth + 1));
-          else inner.skip(t & 7);
-        }
-        value = new KvList(values);
-        break;
-      }
-      case (7 << 3) | LEN:
-        value = r.bytes();
-        break;
-      default:
-        r.skip(tag & 7);
-    }
-  }
-  return value;
-}
-
-function tooDeep(): PermanentError {
-  return new PermanentError(`attribute value nested deeper than ${MAX_VALUE_DEPTH} levels`);
 }

@@ -4,7 +4,7 @@ import { PermanentError } from "../../../errors.ts";
 import { MAX_VALUE_DEPTH } from "../span-validation.ts";
 import type { Long, PbAnyValue, PbKeyValue, PbResource, PbScope } from "../wire-types.ts";
 
-/** Conversions shared by the protobuf decoders of every signal: protobufjs messages → the model. */
+/** protobufjs messages → the model, for the logs decoder (traces and metrics use common/protobuf-wire-values.ts). */
 
 export function pbResource(r: PbResource | null | undefined): Resource {
   return { attributes: pbAttributes(r?.attributes, 0), droppedAttributesCount: r?.droppedAttributesCount ?? 0 };
@@ -70,7 +70,7 @@ export function unsigned64(l: Long | number): bigint {
   return (BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0);
 }
 
-export function signed64(l: Long | number): bigint {
+function signed64(l: Long | number): bigint {
   if (typeof l === "number") return BigInt(l);
   if ((l.high === 0 && l.low >= 0) || (l.high === -1 && l.low < 0)) return BigInt(l.low);
   return BigInt.asIntN(64, (BigInt(l.high >>> 0) << 32n) | BigInt(l.low >>> 0));

@@ -13,25 +13,31 @@ export function keepValidPoints(metric: Metric, rejected: Rejections): boolean {
   switch (data.kind) {
     case "gauge":
     case "sum":
-      data.points = data.points.filter((p) => accept(pointProblem(p) ?? numberPointProblem(p), rejected));
+      keepIf(data.points, (p) => pointProblem(p) ?? numberPointProblem(p), rejected);
       break;
     case "histogram":
-      data.points = data.points.filter((p) => accept(pointProblem(p) ?? histogramPointProblem(p), rejected));
+      keepIf(data.points, (p) => pointProblem(p) ?? histogramPointProblem(p), rejected);
       break;
     case "exponentialHistogram":
-      data.points = data.points.filter((p) => accept(pointProblem(p), rejected));
+      keepIf(data.points, pointProblem, rejected);
       break;
     case "summary":
-      data.points = data.points.filter((p) => accept(pointProblem(p), rejected));
+      keepIf(data.points, pointProblem, rejected);
       break;
   }
   return true;
 }
 
-function accept(problem: string | null, rejected: Rejections): boolean {
-  if (problem === null) return true;
-  rejected.add(problem);
-  return false;
+/** Keeps the points without a problem, in order, in the same array (no copy of a 10,000-point array); counts the others. */
+function keepIf<P>(points: P[], problem: (p: P) => string | null, rejected: Rejections): void {
+  let kept = 0;
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    const why = problem(p);
+    if (why === null) points[kept++] = p;
+    else rejected.add(why);
+  }
+  points.length = kept;
 }
 
 /** Converts each wire data point; one that cannot be read (a PermanentError) is dropped and counted, the others kept. */
