@@ -6,7 +6,7 @@ import { readFileSync } from "node:fs";
  * createHash, Buffer#toString) counts for the stage that called it.
  */
 const STAGES: Array<[string, RegExp]> = [
-  ["decode: protobuf (protobufjs + model)", /\/metrics\/decode-protobuf\.[jt]s|\/common\/protobuf-values\.[jt]s|\/protobufjs\/|\/@protobufjs\//],
+  ["decode: protobuf (wire reader + model)", /\/metrics\/decode-protobuf\.[jt]s|\/protobuf-wire-reader\.[jt]s|\/common\/protobuf-wire-values\.[jt]s|\/common\/protobuf-values\.[jt]s|\/protobufjs\/|\/@protobufjs\//],
   ["decode: JSON (JSON.parse + model)", /\/metrics\/decode-json\.[jt]s|\/common\/json-values\.[jt]s/],
   ["decode: point validation", /\/keep-valid-points\.[jt]s|\/point-validation\.[jt]s|\/rejections\.[jt]s/],
   ["normalize (series ids, step, context)", /\/collector\/normalize\//],

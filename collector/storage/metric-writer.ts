@@ -63,7 +63,7 @@ export class GroupCommitMetricWriter implements MetricWriter {
       runs: batch.runs,
       series: batch.series,
       // join, not +=: one flat string, not a rope of per-point pieces for the GC to copy while it waits in the queue.
-      points: batch.points.map(pointLine).join(""),
+      points: pointLines(batch.points),
       pointStats: statsOfPoints(batch.points),
       pointTiles: tilesOfPoints(batch.points),
       distributions: batch.distributions.map(distributionLine).join(""),
@@ -214,11 +214,23 @@ function nullableDouble(v: number | null): string {
   return v === null ? "\\N" : String(v);
 }
 
-function pointLine(p: PointRecord): string {
-  return (
-    copyText(p.project) + "\t" + copyHexBytes(p.seriesId) + "\t" + nullableInt(p.step) + "\t" + p.timeUnixNano + "\t" + nullableInt(p.epoch) +
-    "\t" + String(p.value) + "\t" + p.startTimeUnixNano + "\t" + p.flags + "\t" + exemplarsCopy(p.exemplars) + "\n"
-  );
+/** The points' COPY text. Consecutive points of one series (the usual case) share its encoded key columns. */
+function pointLines(points: PointRecord[]): string {
+  const lines = new Array<string>(points.length);
+  let project: string | undefined;
+  let seriesId: string | undefined;
+  let key = "";
+  for (let i = 0; i < points.length; i++) {
+    const p = points[i]!;
+    if (p.seriesId !== seriesId || p.project !== project) {
+      (project = p.project), (seriesId = p.seriesId);
+      key = copyText(project) + "\t" + copyHexBytes(seriesId) + "\t";
+    }
+    lines[i] =
+      key + nullableInt(p.step) + "\t" + p.timeUnixNano + "\t" + nullableInt(p.epoch) +
+      "\t" + String(p.value) + "\t" + p.startTimeUnixNano + "\t" + p.flags + "\t" + exemplarsCopy(p.exemplars) + "\n";
+  }
+  return lines.join("");
 }
 
 function distributionLine(d: DistributionRecord): string {

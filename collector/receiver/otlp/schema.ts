@@ -7,6 +7,7 @@ import { MAX_VALUE_DEPTH } from "./span-validation.ts";
  * Each level of an AnyValue kvlist is three protobuf messages deep (AnyValue → KeyValueList →
  * KeyValue). protobufjs' default limit of 100 would refuse a whole request for values the JSON
  * path accepts; with room for MAX_VALUE_DEPTH levels, both paths reject just the offending item.
+ * (Only logs still decode through protobufjs; traces and metrics read the wire directly.)
  */
 protobuf.Reader.recursionLimit = 3 * MAX_VALUE_DEPTH + 32;
 
