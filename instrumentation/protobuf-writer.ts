@@ -74,7 +74,7 @@ export class ProtoWriter {
   fixed64Field(field: number, v: bigint): void {
     this.tag(field, FIXED64);
     this.room(8);
-    this.buf.writeBigUInt64LE(BigInt.asUintN(64, v), this.pos);
+    this.buf.writeBigUInt64LE(v >= 0n ? v : BigInt.asUintN(64, v), this.pos);
     this.pos += 8;
   }
 

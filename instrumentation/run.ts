@@ -131,9 +131,10 @@ export class Run {
   /** Records one value of a metric sequence (name + context) at a step. */
   track(value: number, options: TrackOptions): void {
     if (typeof value !== "number") throw new TypeError(`track(): value must be a number, got ${typeof value}`);
-    const point = this.pointFields(options);
+    const point = this.pointFields(options) as PendingPoint | undefined;
     if (!point) return;
-    this.points.push({ ...point, value });
+    point.value = value; // the fields object becomes the pending point: no copy per tracked value
+    this.points.push(point);
     this.maybeFlushSoon();
   }
 
@@ -222,7 +223,7 @@ export class Run {
       return undefined;
     }
     const context = { ...o.context };
-    const key = o.name + "\0" + JSON.stringify(Object.entries(context).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const key = sequenceKey(o.name, context);
     const step = o.step ?? this.nextStep.get(key) ?? 0;
     this.nextStep.set(key, Math.max(this.nextStep.get(key) ?? 0, step + 1));
     return { name: o.name, key, context, step, epoch: o.epoch, time: toNanos(o.time) };
@@ -380,4 +381,20 @@ export class Run {
       ],
     };
   }
+}
+
+/**
+ * The key of a (name, context) sequence: the same for the same context in any key order, distinct
+ * for different ones (length-prefixed, typed). Built per tracked value, so without JSON or arrays
+ * for the usual one-key context.
+ */
+function sequenceKey(name: string, context: Record<string, ContextValue>): string {
+  const keys = Object.keys(context);
+  if (keys.length > 1) keys.sort();
+  let key = name.length + ":" + name;
+  for (const k of keys) {
+    const v = context[k];
+    key += k.length + ":" + k + (typeof v === "string" ? "s" + v.length + ":" + v : typeof v === "number" ? "n" + v + ";" : typeof v === "boolean" ? (v ? "T" : "F") : "j" + JSON.stringify(v) + ";");
+  }
+  return key;
 }

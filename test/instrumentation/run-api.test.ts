@@ -116,6 +116,19 @@ describe("the Run API, end to end", () => {
     for (const s of series) assert.deepEqual(s.points.step, [0, 1, 2, 3, 4]);
   });
 
+  test("a sequence is its name and context: alike-looking contexts stay apart, key order does not matter", async () => {
+    const run = new Run({ endpoint: c.httpUrl, experiment: "auto-steps" });
+    const contexts: Array<Record<string, string | number | boolean>> = [{ a: "1" }, { a: 1 }, { a: true }, { a: "true" }, { ab: "c" }, { a: "bc" }, { x: 1, y: 2 }, { y: 2, x: 1 }];
+    for (let i = 0; i < 3; i++) for (const context of contexts) run.track(i, { name: "m", context });
+    await run.close();
+    const { series } = (await get(c.httpUrl, `/api/metrics?runs=${run.runId}&names=m`)).json();
+    assert.equal(series.length, 7, "{x, y} in either order is one sequence");
+    for (const s of series) {
+      const xy = JSON.stringify(s.series.context) === JSON.stringify({ x: 1, y: 2 });
+      assert.deepEqual(s.points.step, xy ? [0, 1, 2, 3, 4, 5] : [0, 1, 2], JSON.stringify(s.series.context));
+    }
+  });
+
   test("spans made while the run is active belong to it, and logs inside a span link to it", async () => {
     const run = new Run({ endpoint: c.httpUrl, experiment: "traced" });
     const tracer = trace.getTracer("test");
