@@ -60,13 +60,17 @@ export function id(v: unknown, what: string): string {
 
 const UINT = /^[0-9]+$/;
 const INT = /^-?[0-9]+$/;
+// Constants, not expressions in the functions: a BigInt shift allocates on every call.
+const UINT64_END = 1n << 64n;
+const INT64_END = 1n << 63n;
+const INT64_MIN = -(1n << 63n);
 
 export function uint64(v: unknown, what: string): bigint {
   if (v === undefined || v === null) return 0n;
   if (typeof v === "number" && Number.isInteger(v) && v >= 0 && v < 2 ** 64) return BigInt(v);
   if (typeof v === "string" && UINT.test(v) && v.length <= 20) {
     const n = BigInt(v);
-    if (n < 1n << 64n) return n;
+    if (n < UINT64_END) return n;
   }
   throw new PermanentError(`${what} must be an unsigned 64-bit integer`);
 }
@@ -75,7 +79,7 @@ export function int64(v: unknown, what: string): bigint {
   if (typeof v === "number" && Number.isInteger(v) && v >= -(2 ** 63) && v < 2 ** 63) return BigInt(v);
   if (typeof v === "string" && INT.test(v) && v.length <= 20) {
     const n = BigInt(v);
-    if (n >= -(1n << 63n) && n < 1n << 63n) return n;
+    if (n >= INT64_MIN && n < INT64_END) return n;
   }
   throw new PermanentError(`${what} must be a signed 64-bit integer`);
 }

@@ -170,7 +170,15 @@ function numberValue(p: Json): number | bigint | null {
 
 function numberPoint(raw: unknown): NumberPoint {
   const p = object(raw, "data point");
-  return { ...common(p), value: numberValue(p), exemplars: exemplars(p), flags: uint32(field(p, "flags"), "flags") };
+  // Written out rather than spread from common(): one object per point, not two.
+  return {
+    attributes: jsonAttributes(field(p, "attributes"), 0),
+    startTimeUnixNano: uint64(field(p, "startTimeUnixNano", "start_time_unix_nano"), "startTimeUnixNano"),
+    timeUnixNano: uint64(field(p, "timeUnixNano", "time_unix_nano"), "timeUnixNano"),
+    value: numberValue(p),
+    exemplars: exemplars(p),
+    flags: uint32(field(p, "flags"), "flags"),
+  };
 }
 
 function exemplars(p: Json): Exemplar[] {
