@@ -22,9 +22,12 @@ interface CpuProfile {
 }
 
 /** [stage, test on a frame's url or function name]; the first match wins, innermost frame first. */
-const STAGES: Array<[string, (url: string, fn: string) => boolean]> = [
-  ["idle (waiting on network / Postgres)", (_u, fn) => fn === "(idle)"],
-  ["garbage collection", (_u, fn) => fn === "(garbage collector)"],
+export type StageTable = Array<[string, (url: string, fn: string) => boolean]>;
+
+export const IDLE = "idle (waiting on network / Postgres)";
+
+/** The trace ingest path's stages (bench:ingest). */
+const SPAN_STAGES: StageTable = [
   ["decode: protobuf (wire reader + model)", (u) => /\/decode-protobuf\.[jt]s|\/protobuf-wire-reader\.[jt]s|\/protobuf-wire-values\.[jt]s|\/protobufjs\/|\/@protobufjs\//.test(u)],
   ["decode: JSON (JSON.parse + model)", (u) => /\/decode-json\.[jt]s/.test(u)],
   ["decode: span validation", (u) => /\/span-validation\.[jt]s|\/rejections\.[jt]s/.test(u)],
@@ -45,7 +48,14 @@ export interface ProfileSummary {
   topFunctions: Array<{ name: string; ms: number; share: number }>;
 }
 
-export function summarizeCpuProfile(file: string, topN = 15): ProfileSummary {
+/** Every table starts with these. */
+const COMMON_STAGES: StageTable = [
+  [IDLE, (_u, fn) => fn === "(idle)"],
+  ["garbage collection", (_u, fn) => fn === "(garbage collector)"],
+];
+
+export function summarizeCpuProfile(file: string, topN = 15, stageTable: StageTable = SPAN_STAGES): ProfileSummary {
+  const stages = [...COMMON_STAGES, ...stageTable];
   const profile = JSON.parse(readFileSync(file, "utf8")) as CpuProfile;
   const byId = new Map<number, ProfileNode>();
   const parent = new Map<number, number>();
@@ -61,7 +71,7 @@ export function summarizeCpuProfile(file: string, topN = 15): ProfileSummary {
     let stage: string | undefined;
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
       const { url, functionName } = byId.get(cur)!.callFrame;
-      const hit = STAGES.find(([, test]) => test(url, functionName));
+      const hit = stages.find(([, test]) => test(url, functionName));
       if (hit) {
         stage = hit[0];
         break;

@@ -1,41 +1,47 @@
 import http from "node:http";
 
 /**
- * Concurrent OTLP/HTTP clients: `concurrency` keep-alive connections, each posting the next
- * pre-encoded request as soon as its previous one is answered. Every request must end in 200
- * (which means committed); a 429/503 is retried after its Retry-After and counted, anything
- * else stops the run.
+ * Concurrent OTLP/HTTP clients (bench:ingest, bench:metrics): `concurrency` keep-alive connections,
+ * each posting the next pre-encoded body to `path` as soon as its previous one is answered. A 200 means committed;
+ * 429/503 are retried after Retry-After and counted; anything else stops the run.
  */
-export interface LoadResult {
+export interface PostResult {
   requests: number;
   /** 429/503 answers that were retried. */
   retries: number;
   seconds: number;
   /** Request latency percentiles, milliseconds (including the wait for the commit). */
-  latencyMs: { p50: number; p99: number; max: number };
+  latencyMs: { p50: number; p95: number; p99: number; max: number };
+  /** 200 answers that carried a partial_success (some points rejected): a non-empty body. */
+  partialSuccess: string[];
 }
 
-const MAX_RETRIES = 20;
+const MAX_RETRIES = 30;
 
-export async function postAll(endpoint: string, contentType: string, bodies: Buffer[], concurrency: number): Promise<LoadResult> {
-  const url = new URL(endpoint);
+export async function postAll(baseUrl: string, path: string, contentType: string, bodies: Buffer[], concurrency: number): Promise<PostResult> {
+  const url = new URL(baseUrl);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
-  const latencies: number[] = new Array(bodies.length);
+  const latencies: number[] = [];
+  const partialSuccess: string[] = [];
   let next = 0;
   let retries = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < bodies.length; i = next++) {
       for (let attempt = 0; ; attempt++) {
         const t0 = performance.now();
-        const answer = await post(url, agent, contentType, bodies[i]!);
-        latencies[i] = performance.now() - t0;
-        if (answer.status === 200) break;
+        const answer = await post(url, path, agent, contentType, bodies[i]!);
+        latencies.push(performance.now() - t0);
+        if (answer.status === 200) {
+          // An Export*ServiceResponse without partial_success is empty: "" in protobuf, {} in JSON.
+          if (answer.body.length > 0 && answer.body.trim() !== "{}") partialSuccess.push(answer.body.slice(0, 300));
+          break;
+        }
         if ((answer.status === 429 || answer.status === 503) && attempt < MAX_RETRIES) {
           retries++;
-          await sleep(1000 * (Number(answer.retryAfter) || 1));
+          await new Promise((r) => setTimeout(r, 1000 * (Number(answer.retryAfter) || 1)));
           continue;
         }
-        throw new Error(`request ${i} got HTTP ${answer.status}: ${answer.body.slice(0, 500)}`);
+        throw new Error(`POST ${path} (request ${i}) got HTTP ${answer.status}: ${answer.body.slice(0, 500)}`);
       }
     }
   };
@@ -48,7 +54,7 @@ export async function postAll(endpoint: string, contentType: string, bodies: Buf
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number): number => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0;
-  return { requests: bodies.length, retries, seconds, latencyMs: { p50: at(0.5), p99: at(0.99), max: latencies.at(-1) ?? 0 } };
+  return { requests: bodies.length, retries, seconds, latencyMs: { p50: at(0.5), p95: at(0.95), p99: at(0.99), max: latencies.at(-1) ?? 0 }, partialSuccess };
 }
 
 interface Answer {
@@ -57,10 +63,10 @@ interface Answer {
   body: string;
 }
 
-function post(url: URL, agent: http.Agent, contentType: string, body: Buffer): Promise<Answer> {
+function post(url: URL, path: string, agent: http.Agent, contentType: string, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: url.hostname, port: url.port, path: "/v1/traces", method: "POST", agent, headers: { "content-type": contentType, "content-length": body.length } },
+      { host: url.hostname, port: url.port, path, method: "POST", agent, headers: { "content-type": contentType, "content-length": body.length } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -74,8 +80,4 @@ function post(url: URL, agent: http.Agent, contentType: string, body: Buffer): P
     req.on("error", reject);
     req.end(body);
   });
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }

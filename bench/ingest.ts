@@ -146,11 +146,11 @@ async function collectorPhase(options: IngestOptions, db: BenchDatabase, pool: p
     collector: options.collector,
   });
   try {
-    if (warmup.length > 0) await postAll(collector.url, CONTENT_TYPE[format], warmup, options.concurrency);
+    if (warmup.length > 0) await postAll(collector.url, "/v1/traces", CONTENT_TYPE[format], warmup, options.concurrency);
     await resetTables(pool);
     log(`collector, OTLP/HTTP ${format}, ${batchSize} spans per request, ${(bytes / payloads.length / 1024).toFixed(0)} KiB each …`);
     const before = cpuMark(db, collector.pid);
-    const run = await postAll(collector.url, CONTENT_TYPE[format], payloads, options.concurrency);
+    const run = await postAll(collector.url, "/v1/traces", CONTENT_TYPE[format], payloads, options.concurrency);
     const after = cpuMark(db, collector.pid);
     const memory = memoryOf(collector.pid);
     const stored = await countRows(pool, "spans");

@@ -74,7 +74,8 @@ export function parseIngestOptions(argv: string[], env: NodeJS.ProcessEnv): Inge
   };
 }
 
-function count(value: string | undefined, fallback: number, what: string, min = 1): number {
+/** An integer option (underscores allowed: 1_000_000), at least `min`. */
+export function count(value: string | undefined, fallback: number, what: string, min = 1): number {
   if (value === undefined) return fallback;
   const n = Number(value.replaceAll("_", ""));
   if (!Number.isInteger(n) || n < min) throw new Error(`${what} must be an integer ≥ ${min}, got "${value}"`);

@@ -16,7 +16,7 @@ import { resolveCollector, startCollectorProcess, type CollectorProcess } from "
 import { machineBusyCpuSeconds, memoryOf, processCpuSeconds, resetPeakRss } from "../process-stats.ts";
 import { parseMetricsBenchOptions, USAGE, type IngestPath, type MetricsBenchOptions } from "./options.ts";
 import { CONTENT_TYPE, workloadBodies, type Format } from "./otlp-bodies.ts";
-import { postAll } from "./post-load.ts";
+import { postAll } from "../http-load.ts";
 import { postgresCpuBetween, postgresCpuMark, type PostgresCpuMark } from "./postgres-cpu.ts";
 import { formatStageProfile, profileStages } from "./profile-stages.ts";
 import { queryBreakdown, type QueryBreakdown } from "./query-breakdown.ts";

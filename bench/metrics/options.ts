@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { count as int } from "../options.ts";
 
 /** `npm run bench:metrics -- [flags]`; each flag also reads an environment variable, flags win. */
 export type IngestPath = "run-api" | "protobuf" | "json";
@@ -89,11 +90,4 @@ export function parseMetricsBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
     keep: values.keep ?? env.BENCH_KEEP === "1",
     collector: pick(values.collector, "BENCH_COLLECTOR") ?? "auto",
   };
-}
-
-function int(value: string | undefined, fallback: number, what: string, min = 1): number {
-  if (value === undefined) return fallback;
-  const n = Number(value.replaceAll("_", ""));
-  if (!Number.isInteger(n) || n < min) throw new Error(`${what} must be an integer ≥ ${min}, got "${value}"`);
-  return n;
 }
