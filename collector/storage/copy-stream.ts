@@ -1,5 +1,6 @@
 import type pg from "pg";
 import { from as copyFrom } from "pg-copy-streams";
+import { isDeadlock, isUniqueViolation } from "./pg-errors.ts";
 
 /** Streams COPY text (one string per request, already encoded) into a table. */
 export async function copyIn(client: pg.PoolClient, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<void> {
@@ -15,4 +16,22 @@ export async function copyIn(client: pg.PoolClient, table: string, columns: read
 /** Creates a per-connection staging table shaped like `like`, emptied at every commit. */
 export function createStage(client: pg.PoolClient, stage: string, like: string): Promise<unknown> {
   return client.query(`CREATE TEMP TABLE IF NOT EXISTS ${stage} (LIKE ${like} INCLUDING DEFAULTS) ON COMMIT DELETE ROWS`);
+}
+
+/**
+ * The writers' fast path: COPY a group's rows straight into `table` inside a savepoint. False, with
+ * nothing of it left behind, when a row is already stored (a re-send: the COPY meets the unique
+ * key) or the same rows written concurrently deadlock; the caller then takes its staged path,
+ * which skips stored rows. Other errors are the group's own.
+ */
+export async function copyUnlessStored(client: pg.PoolClient, table: string, columns: readonly string[], chunks: Iterable<string>): Promise<boolean> {
+  await client.query("SAVEPOINT copy_new");
+  try {
+    await copyIn(client, table, columns, chunks);
+  } catch (err) {
+    if (!isUniqueViolation(err) && !isDeadlock(err)) throw err;
+    await client.query("ROLLBACK TO SAVEPOINT copy_new");
+    return false;
+  }
+  return true; // the savepoint ends with the transaction: releasing it would cost a round trip
 }

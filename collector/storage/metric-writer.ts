@@ -3,9 +3,8 @@ import type { Exemplar } from "../model/metrics.ts";
 import type { DistributionRecord, NormalizedMetricsBatch, PointRecord, SeriesRecord } from "../normalize/normalize-metrics.ts";
 import type { ProjectRun } from "../normalize/run-identity.ts";
 import { copyHexBytes, copyJson, copyText } from "./copy-text.ts";
-import { copyIn, createStage } from "./copy-stream.ts";
+import { copyIn, copyUnlessStored, createStage } from "./copy-stream.ts";
 import { GroupCommitQueue, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./group-commit.ts";
-import { isDeadlock, isUniqueViolation } from "./pg-errors.ts";
 import { upsertRuns } from "./run-rows.ts";
 import { mergeTiles, tilesOfPoints, upsertTiles, type TiledPoint, type TileMap } from "./metric-tiles.ts";
 import { applySeriesStats, mergeStats, statsOfPoints, type SeriesStatsMap } from "./series-stats.ts";
@@ -85,7 +84,7 @@ async function writeGroup(client: pg.PoolClient, units: MetricUnit[]): Promise<v
   const series = units.flatMap((u) => u.series);
   if (series.length > 0) await insertSeries(client, series);
   if (units.some((u) => u.points.length > 0)) {
-    if (await copyNewPoints(client, units)) {
+    if (await copyUnlessStored(client, "metric_points", POINT_COLUMNS, units.map((u) => u.points))) {
       await applySeriesStats(client, mergeStats(units.map((u) => u.pointStats)), lastWins());
       await upsertTiles(client, mergeTiles(units.map((u) => u.pointTiles)));
     } else {
@@ -99,23 +98,6 @@ async function writeGroup(client: pg.PoolClient, units: MetricUnit[]): Promise<v
     await copyIn(client, "distribution_stage", DISTRIBUTION_COLUMNS, units.map((u) => u.distributions));
     await client.query(INSERT_DISTRIBUTIONS);
   }
-}
-
-/**
- * The fast path: COPY the group's points straight into metric_points. False, with nothing of it
- * left behind, when a point is already stored (or the same points being written concurrently
- * deadlock); the caller then takes the staged path, which skips stored points.
- */
-async function copyNewPoints(client: pg.PoolClient, units: MetricUnit[]): Promise<boolean> {
-  await client.query("SAVEPOINT point_copy");
-  try {
-    await copyIn(client, "metric_points", POINT_COLUMNS, units.map((u) => u.points));
-  } catch (err) {
-    if (!isUniqueViolation(err) && !isDeadlock(err)) throw err;
-    await client.query("ROLLBACK TO SAVEPOINT point_copy");
-    return false;
-  }
-  return true; // the savepoint ends with the transaction: releasing it would cost a round trip
 }
 
 async function insertSeries(client: pg.PoolClient, all: SeriesRecord[]): Promise<void> {

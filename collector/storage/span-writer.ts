@@ -1,9 +1,8 @@
 import type pg from "pg";
 import type { ProjectRun } from "../normalize/run-identity.ts";
-import { copyIn, createStage } from "./copy-stream.ts";
+import { copyIn, copyUnlessStored, createStage } from "./copy-stream.ts";
 import { DEFAULT_GROUP_COMMIT, GroupCommitQueue, type GroupCommitOptions } from "./group-commit.ts";
 import { aiFactsOf, applyAiRollups, createAiStage, PRUNE_AI_STAGE, stageAiFacts, type AiFact } from "./ai-rollups.ts";
-import { isDeadlock, isUniqueViolation } from "./pg-errors.ts";
 import { upsertResourcesAndScopes } from "./resource-rows.ts";
 import { upsertRuns } from "./run-rows.ts";
 import { encodeSpans, SPAN_COLUMNS, type EncodedSpans } from "./span-rows.ts";
@@ -63,31 +62,13 @@ async function writeGroup(client: pg.PoolClient, units: SpanUnit[]): Promise<voi
   await insertRunTraces(client, units);
   const aiFacts = units.flatMap((u) => u.aiFacts);
   await stageAiFacts(client, aiFacts);
-  if (await copyNewSpans(client, units)) {
+  if (await copyUnlessStored(client, "spans", SPAN_COLUMNS, units.map((u) => u.copyText))) {
     await upsertTraceRollups(client, mergeRollups(units.map((u) => u.traces)));
   } else {
     await copyIn(client, "span_stage", SPAN_COLUMNS, units.map((u) => u.copyText));
     await client.query(aiFacts.length > 0 ? INSERT_SPANS_AND_SUMMARIES_PRUNING_AI : INSERT_SPANS_AND_SUMMARIES);
   }
   if (aiFacts.length > 0) await applyAiRollups(client);
-}
-
-/**
- * The fast path: COPY the group straight into spans. False, with nothing of it left behind, when
- * a span is already stored (or the same spans being written concurrently deadlock); the caller
- * then takes the staged path, which skips stored spans. Other errors are the group's own.
- */
-async function copyNewSpans(client: pg.PoolClient, units: SpanUnit[]): Promise<boolean> {
-  await client.query("SAVEPOINT span_copy");
-  try {
-    await copyIn(client, "spans", SPAN_COLUMNS, units.map((u) => u.copyText));
-  } catch (err) {
-    if (!isUniqueViolation(err) && !isDeadlock(err)) throw err;
-    await client.query("ROLLBACK TO SAVEPOINT span_copy");
-    return false;
-  }
-  return true; // the savepoint ends with the transaction: releasing it would cost a round trip
-
 }
 
 async function insertRunTraces(client: pg.PoolClient, units: SpanUnit[]): Promise<void> {

@@ -20,20 +20,11 @@ import { PostgresTraceReader } from "../../collector/storage/trace-reader.ts";
 import { startTestCollector, type TestCollector } from "../support/collector.ts";
 import { get } from "../support/otlp.ts";
 import { loadFixture } from "./fixture.ts";
+import { mulberry32 } from "../support/random.ts";
 
 const SEED = 0x5ee7_1173;
 
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 const rand = prng(SEED);
 const int = (n: number): number => Math.floor(rand() * n);

@@ -14,19 +14,11 @@ import { decodeMetricsRequestJson } from "../../collector/receiver/otlp/metrics/
 import { decodeMetricsRequestProtobuf } from "../../collector/receiver/otlp/metrics/decode-protobuf.ts";
 import { MAX_VALUE_DEPTH } from "../../collector/receiver/otlp/span-validation.ts";
 import { jsonRequestToProtobuf } from "../support/otlp.ts";
+import { mulberry32 } from "../support/random.ts";
 
 type Json = Record<string, unknown>;
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 /** A random ExportMetricsServiceRequest in OTLP/JSON form, with some invalid points and metrics among the valid ones. */
 function randomRequest(next: () => number): Json {

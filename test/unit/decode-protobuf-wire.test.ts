@@ -10,17 +10,9 @@ import { PermanentError } from "../../collector/errors.ts";
 import { decodeTraceRequestJson } from "../../collector/receiver/otlp/decode-json.ts";
 import { decodeTraceRequestProtobuf } from "../../collector/receiver/otlp/decode-protobuf.ts";
 import { jsonRequestToProtobuf } from "../support/otlp.ts";
+import { mulberry32 } from "../support/random.ts";
 
-/** Deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = mulberry32;
 
 function randomRequest(next: () => number): Record<string, unknown> {
   const int = (n: number): number => Math.floor(next() * n);

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { axisPoints, fillMissingSteps, tileBucketWidth, type XAxis } from "../../collector/api/downsample.ts";
 import type { PointColumns } from "../../collector/storage/metric-reader.ts";
+import { mulberry32 } from "../support/random.ts";
 
 const T0 = 1_700_000_000_000_000_000n;
 
@@ -20,17 +21,7 @@ function columns(rows: Array<{ step?: number | null; epoch?: number | null; time
   };
 }
 
-/** A small deterministic PRNG (mulberry32), so the large cases are reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = mulberry32;
 
 describe("fillMissingSteps", () => {
   const cases: Array<{ name: string; steps: Array<number | null>; want: number[] }> = [
