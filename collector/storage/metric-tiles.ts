@@ -53,10 +53,12 @@ export function tilesOfPoints(points: TiledPoint[]): TileMap {
       continue;
     }
     const tile = p.step / TILE;
-    const key = p.project + "\0" + p.seriesId + "\0" + tile;
+    // Keyed by the stored project: two that store alike must not become two rows of one key.
+    const project = storableString(p.project);
+    const key = tileKey(project, p.seriesId, tile);
     current = tiles.get(key);
     if (current) foldPoint(current, point);
-    else tiles.set(key, (current = single(storableString(p.project), p.seriesId, tile, point)));
+    else tiles.set(key, (current = single(project, p.seriesId, tile, point)));
     currentProject = p.project;
     currentEnd = (tile + 1n) * TILE;
   }

@@ -101,13 +101,14 @@ async function writeGroup(client: pg.PoolClient, units: MetricUnit[]): Promise<v
 }
 
 async function insertSeries(client: pg.PoolClient, all: SeriesRecord[]): Promise<void> {
+  // One row per stored key: the statement may not touch a row twice.
+  const keyOf = (s: SeriesRecord): string => storableString(s.project) + "\0" + s.seriesId;
   const unique = new Map<string, SeriesRecord>();
   for (const s of all) {
-    const key = s.project + "\0" + s.seriesId;
-    const prev = unique.get(key);
-    if (!prev || s.valueType === "double") unique.set(key, s);
+    const prev = unique.get(keyOf(s));
+    if (!prev || s.valueType === "double") unique.set(keyOf(s), s);
   }
-  const rows = [...unique.values()].sort((a, b) => (a.project + "\0" + a.seriesId < b.project + "\0" + b.seriesId ? -1 : 1));
+  const rows = [...unique.values()].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : 1));
   // New series are created; an int series that receives a double becomes a double series.
   await client.query(
     `INSERT INTO metric_series AS s (project, series_id, run_id, name, kind, context, unit, description, temporality, monotonic, value_type, scope_name)

@@ -22,11 +22,14 @@ export interface SeriesStats {
 
 export type SeriesStatsMap = Map<string, SeriesStats>;
 
-export function addPoint(stats: SeriesStatsMap, p: TiledPoint): void {
-  const key = p.project + "\0" + p.seriesId;
-  const s = stats.get(key);
+/** Folds a point into its series' stats; returns them. Keyed by the stored project (two that store alike are one). */
+export function addPoint(stats: SeriesStatsMap, p: TiledPoint): SeriesStats {
+  const project = storableString(p.project);
+  const key = project + "\0" + p.seriesId;
+  let s = stats.get(key);
   if (s) foldPoint(s, p);
-  else stats.set(key, firstPoint(p));
+  else stats.set(key, (s = firstPoint(p, project)));
+  return s;
 }
 
 /** The points of one request, folded in order: consecutive points of one series (the usual case) skip the map. */
@@ -37,18 +40,17 @@ export function statsOfPoints(points: TiledPoint[]): SeriesStatsMap {
   for (const p of points) {
     if (last !== undefined && p.seriesId === last.seriesId && p.project === lastProject) foldPoint(last, p);
     else {
-      addPoint(stats, p);
-      last = stats.get(p.project + "\0" + p.seriesId)!;
+      last = addPoint(stats, p);
       lastProject = p.project;
     }
   }
   return stats;
 }
 
-function firstPoint(p: TiledPoint): SeriesStats {
+function firstPoint(p: TiledPoint, project: string): SeriesStats {
   const finite = !Number.isNaN(p.value);
   return {
-    project: storableString(p.project),
+    project,
     seriesId: p.seriesId,
     count: 1,
     min: finite ? p.value : null,

@@ -160,6 +160,24 @@ describe("huge cardinality", () => {
   });
 });
 
+describe("keys that PostgreSQL stores alike", () => {
+  test("projects and run ids with a NUL and with its stored form (U+FFFD) in one request are one project and one run", async () => {
+    const resource = (project: string, runId: string) => ({ "sightline.project": project, "sightline.run.id": runId });
+    const request = {
+      resourceMetrics: [
+        (metricsRequest(resource("lab\u0000nul", "run\u0000nul"), [gauge("m", [{ value: 1, time: T, attributes: { "sightline.step": 0n } }])]) as { resourceMetrics: Json[] }).resourceMetrics[0],
+        (metricsRequest(resource("lab\ufffdnul", "run\ufffdnul"), [gauge("m", [{ value: 2, time: T, attributes: { "sightline.step": 1n } }])]) as { resourceMetrics: Json[] }).resourceMetrics[0],
+      ],
+    };
+    const outcome = await send("http/json", request);
+    assert.deepEqual([outcome.accepted, outcome.rejected], [true, 0], outcome.message);
+    const { series } = await apiJson(c, `/api/metrics?project=${encodeURIComponent("lab\ufffdnul")}&runs=${encodeURIComponent("run\ufffdnul")}&names=m`);
+    assert.equal(series.length, 1);
+    assert.deepEqual(series[0].points.value, [1, 2]);
+    assert.equal(series[0].series.pointCount, 2);
+  });
+});
+
 describe("NaN everywhere", () => {
   for (const transport of ["http/json", "http/protobuf", "grpc"] as const) {
     test(`values, sums, bounds, attributes, exemplars and hparams all NaN (${transport}): stored, NaN in, "NaN" out`, async () => {

@@ -141,3 +141,27 @@ describe("metric tiles", () => {
     }
   });
 });
+
+describe("projects that store alike", () => {
+  test("a project with a NUL and its stored form (U+FFFD) are one project: one series row, every point counted once", async () => {
+    const seriesId = id(9);
+    const raw = "lab\u0000a";
+    const stored = "lab\ufffda";
+    const rnd = random(9);
+    const [p0, p1] = points(seriesId, 2, rnd);
+    const s = (project: string): SeriesRecord => ({ ...series(seriesId), project });
+    await writer.writeMetrics({
+      runs: [{ project: raw, runId: "run-nul", implicit: false }],
+      series: [s(raw), s(stored)],
+      points: [{ ...p0!, project: raw }, { ...p1!, project: stored }],
+      distributions: [],
+    });
+    const { rows } = await db.pool.query(
+      `SELECT s.point_count::int AS n, (SELECT sum(point_count)::int FROM metric_tiles t WHERE t.project = s.project AND t.series_id = s.series_id) AS tiled,
+              (SELECT count(*)::int FROM metric_points p WHERE p.project = s.project AND p.series_id = s.series_id) AS stored
+         FROM metric_series s WHERE s.series_id = decode($1, 'hex')`,
+      [seriesId],
+    );
+    assert.deepEqual(rows, [{ n: 2, tiled: 2, stored: 2 }]);
+  });
+});
