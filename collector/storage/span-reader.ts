@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { SelectedSpanRow } from "./span-rows.ts";
 import type { QueryFilter } from "../query/compile-query.ts";
 import { queryWithFilter } from "../query/execute-filtered.ts";
 
@@ -23,31 +24,10 @@ export interface SpanCursor {
 }
 
 /** A span of the list: its own fields, attributes as stored JSON text, and the canonical AI columns. */
-export interface SpanListRow {
-  trace_id: string;
-  span_id: string;
-  parent_span_id: string;
-  name: string;
-  kind: number;
-  start_time_unix_nano: string;
-  end_time_unix_nano: string;
-  service_name: string;
-  status_code: number;
-  status_message: string;
-  run_id: string;
-  attributes: string;
-  ai_type: string | null;
-  ai_model: string | null;
-  ai_provider: string | null;
-  ai_input_tokens: string | null;
-  ai_output_tokens: string | null;
-  ai_total_tokens: string | null;
-  ai_cost_usd: number | null;
-  ai_session_id: string | null;
-  ai_user_id: string | null;
-  ai_tool_name: string | null;
-  ai_agent_name: string | null;
-}
+export type SpanListRow = Omit<
+  SelectedSpanRow,
+  "trace_state" | "flags" | "dropped_attributes_count" | "events" | "dropped_events_count" | "links" | "dropped_links_count" | "resource_id" | "scope_id" | "ai"
+>;
 
 export interface SpanPage {
   spans: SpanListRow[];

@@ -34,6 +34,46 @@ export const SPAN_COLUMNS = [
   ...AI_COLUMNS,
 ] as const;
 
+/**
+ * A spans row as the readers select it: ids as hex (`encode(…, 'hex')`, "" for no parent), int8
+ * times as text, JSON columns as text. Each reader picks the columns it selects.
+ */
+export interface SelectedSpanRow {
+  trace_id: string;
+  span_id: string;
+  parent_span_id: string;
+  trace_state: string;
+  flags: string;
+  name: string;
+  kind: number;
+  start_time_unix_nano: string;
+  end_time_unix_nano: string;
+  service_name: string;
+  status_code: number;
+  status_message: string;
+  attributes: string;
+  dropped_attributes_count: number;
+  events: string;
+  dropped_events_count: number;
+  links: string;
+  dropped_links_count: number;
+  resource_id: string;
+  scope_id: string;
+  run_id: string;
+  ai: string | null;
+  ai_type: string | null;
+  ai_model: string | null;
+  ai_provider: string | null;
+  ai_input_tokens: string | null;
+  ai_output_tokens: string | null;
+  ai_total_tokens: string | null;
+  ai_cost_usd: number | null;
+  ai_session_id: string | null;
+  ai_user_id: string | null;
+  ai_tool_name: string | null;
+  ai_agent_name: string | null;
+}
+
 export interface RunTrace {
   project: string;
   runId: string;

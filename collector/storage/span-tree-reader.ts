@@ -1,24 +1,16 @@
 import type pg from "pg";
+import type { SelectedSpanRow } from "./span-rows.ts";
+
 /**
  * Reads for the UI's trace view: a trace's span tree as compact columns (no attributes, so a
  * 100,000-span trace is a few MB) and span search. One span with everything and summaries by id
  * come from trace-reader.ts.
  */
 
-export interface SpanTreeRow {
-  span_id: string;
-  parent_span_id: string;
-  name: string;
-  kind: number;
-  start_time_unix_nano: string;
-  end_time_unix_nano: string;
-  service_name: string;
-  status_code: number;
-  ai_type: string | null;
-  ai_model: string | null;
-  ai_total_tokens: string | null;
-  ai_cost_usd: number | null;
-}
+export type SpanTreeRow = Pick<
+  SelectedSpanRow,
+  "span_id" | "parent_span_id" | "name" | "kind" | "start_time_unix_nano" | "end_time_unix_nano" | "service_name" | "status_code" | "ai_type" | "ai_model" | "ai_total_tokens" | "ai_cost_usd"
+>;
 
 export async function readSpanTree(pool: pg.Pool, project: string, traceId: string): Promise<SpanTreeRow[]> {
   const { rows } = await pool.query<SpanTreeRow>(

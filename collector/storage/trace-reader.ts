@@ -1,4 +1,5 @@
 import type pg from "pg";
+import type { SelectedSpanRow } from "./span-rows.ts";
 import { addAiFromLogEvents } from "./ai-from-log-events.ts";
 import type { QueryFilter } from "../query/compile-query.ts";
 import { queryWithFilter } from "../query/execute-filtered.ts";
@@ -286,29 +287,8 @@ interface TraceRow {
   session_ids: string[];
 }
 
-interface SpanRow {
-  span_id: string;
-  parent_span_id: string;
-  trace_state: string;
-  flags: string;
-  name: string;
-  kind: number;
-  start_time_unix_nano: string;
-  end_time_unix_nano: string;
-  service_name: string;
-  status_code: number;
-  status_message: string;
-  attributes: string;
-  dropped_attributes_count: number;
-  events: string;
-  dropped_events_count: number;
-  links: string;
-  dropped_links_count: number;
-  resource_id: string;
-  scope_id: string;
-  run_id: string;
-  ai: string | null;
-}
+/** A span with every stored field (the AI columns come as the `ai` object). */
+type SpanRow = Omit<SelectedSpanRow, "trace_id" | `ai_${string}`>;
 
 function toSummary(r: TraceRow): TraceSummary {
   const duration = BigInt(r.end_time_unix_nano) - BigInt(r.start_time_unix_nano);

@@ -4,10 +4,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { trace } from "@opentelemetry/api";
 import { register, traceAgent, traceLlmCall, traceTool, type Registration } from "../../instrumentation/index.ts";
 import { startTestCollector, type TestCollector } from "../support/collector.ts";
-import { fetchTrace, jsonAttr, only, shapeOf, type ApiSpan } from "./collected-spans.ts";
+import { jsonAttr, only, shapeOf, tracedSpans, type ApiSpan } from "./collected-spans.ts";
 import { pause } from "./scripted-chat-model.ts";
 
 let c: TestCollector;
@@ -23,19 +22,8 @@ after(async () => {
   await c.close();
 });
 
-async function traced(fn: () => Promise<unknown>): Promise<ApiSpan[]> {
-  const traceId = await trace.getTracer("helpers-test").startActiveSpan("request", async (span) => {
-    try {
-      await fn();
-    } catch {
-      // the spans tell
-    } finally {
-      span.end();
-    }
-    return span.spanContext().traceId;
-  });
-  await sdk.forceFlush();
-  return fetchTrace(c.httpUrl, traceId);
+function traced(fn: () => Promise<unknown>): Promise<ApiSpan[]> {
+  return tracedSpans(c.httpUrl, "helpers-test", "request", fn, () => sdk.forceFlush());
 }
 
 describe("agent helpers through OTLP into the collector", () => {

@@ -3,6 +3,7 @@
  * GET /api/traces/{id}), and shaping it for assertions: span trees, parsed JSON attributes.
  */
 import assert from "node:assert/strict";
+import { trace } from "@opentelemetry/api";
 import { get } from "../support/otlp.ts";
 
 export interface ApiSpan {
@@ -26,6 +27,25 @@ export async function fetchTrace(baseUrl: string, traceId: string): Promise<ApiS
   const res = await get(baseUrl, `/api/traces/${traceId}`);
   assert.equal(res.status, 200, `GET /api/traces/${traceId}: ${res.body.toString()}`);
   return (res.json() as { spans: ApiSpan[] }).spans;
+}
+
+/**
+ * Runs fn under a root span named `rootName` (an error in fn is left for the spans to tell),
+ * flushes the exporter and returns the spans of that trace as the collector has them.
+ */
+export async function tracedSpans(baseUrl: string, tracerName: string, rootName: string, fn: () => Promise<unknown>, flush: () => Promise<void>): Promise<ApiSpan[]> {
+  const traceId = await trace.getTracer(tracerName).startActiveSpan(rootName, async (span) => {
+    try {
+      await fn();
+    } catch {
+      // the spans tell
+    } finally {
+      span.end();
+    }
+    return span.spanContext().traceId;
+  });
+  await flush();
+  return fetchTrace(baseUrl, traceId);
 }
 
 /** Every span the collector holds (this test file's own database), in start order. */

@@ -14,6 +14,7 @@
  * joins the caller's OTel context puts its spans in that trace.
  */
 import { trace, SpanStatusCode, type Tracer } from "@opentelemetry/api";
+import { BaseCallbackHandler } from "@langchain/core/callbacks/base";
 import { awaitAllCallbacks } from "@langchain/core/callbacks/promises";
 import { Document } from "@langchain/core/documents";
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from "@langchain/core/messages";
@@ -117,6 +118,22 @@ const ATLANTIS_ANSWER = new AIMessage({
 });
 
 /** A tool-calling agent loop: ask the model, run the tools it asks for, until it answers. */
+/**
+ * Runs the weather agent (tool calls, then the answer) with a callback handler of the app's own
+ * and returns the kinds of run that handler saw: what an instrumentation must leave visible.
+ */
+export async function callbacksSeenByAnotherHandler(): Promise<string[]> {
+  const seen: string[] = [];
+  const handler = BaseCallbackHandler.fromMethods({
+    handleChainStart: () => void seen.push("chain"),
+    handleChatModelStart: () => void seen.push("chat"),
+    handleToolStart: () => void seen.push("tool"),
+  });
+  handler.awaitHandlers = true;
+  await weatherAgent(new ScriptedChatModel({ script: [TOOL_CALLS_ANSWER, FINAL_ANSWER_MESSAGE] })).invoke({ messages: [new HumanMessage(QUESTION)] }, { callbacks: [handler] });
+  return seen;
+}
+
 export function weatherAgent(model: ScriptedChatModel) {
   const modelWithTools = model.bindTools([getWeather, getTime]);
   return RunnableLambda.from(async (input: { messages: BaseMessage[] }, config?: RunnableConfig) => {

@@ -10,11 +10,10 @@ import { after, before, describe, test } from "node:test";
 import * as CallbackManagerModule from "@langchain/core/callbacks/manager";
 import { HumanMessage } from "@langchain/core/messages";
 import { RunnableLambda, type RunnableConfig } from "@langchain/core/runnables";
-import { trace } from "@opentelemetry/api";
 import type { NodeTracerProvider } from "@opentelemetry/sdk-trace-node";
 import { LangChainInstrumentation } from "../../instrumentation/index.ts";
 import { startTestCollector, type TestCollector } from "../support/collector.ts";
-import { fetchTrace, jsonAttr, named, only, shapeOf, type ApiSpan } from "./collected-spans.ts";
+import { fetchTrace, jsonAttr, named, only, shapeOf, tracedSpans, type ApiSpan } from "./collected-spans.ts";
 import { otlpTracerProvider } from "./otlp-tracer-provider.ts";
 import { CONVERSATION_ID, FINAL_ANSWER_MESSAGE, QUESTION, runScenario, TOOL_CALLS_ANSWER, type StepName } from "./scenario.ts";
 import { pause, ScriptedChatModel } from "./scripted-chat-model.ts";
@@ -38,19 +37,8 @@ after(async () => {
 });
 
 /** Runs fn under a root span and returns the spans of its trace, the root first. */
-async function traced(name: string, fn: () => Promise<unknown>): Promise<ApiSpan[]> {
-  const traceId = await trace.getTracer("options-test").startActiveSpan(name, async (span) => {
-    try {
-      await fn();
-    } catch {
-      // the spans tell
-    } finally {
-      span.end();
-    }
-    return span.spanContext().traceId;
-  });
-  await provider.forceFlush();
-  return fetchTrace(c.httpUrl, traceId);
+function traced(name: string, fn: () => Promise<unknown>): Promise<ApiSpan[]> {
+  return tracedSpans(c.httpUrl, "options-test", name, fn, () => provider.forceFlush());
 }
 
 function rootOf(spans: ApiSpan[]): ApiSpan {

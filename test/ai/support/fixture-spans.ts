@@ -1,4 +1,5 @@
 import type { InstrumentationScope, Resource, Span, SpanEvent } from "../../../collector/model/trace.ts";
+import { modelSpan } from "../../support/storage.ts";
 import { plainToAttributes } from "./plain-json-values.ts";
 
 /** One span of a fixture, with what normalizeAi() is given besides it. */
@@ -14,25 +15,9 @@ export function emptyResource(): Resource {
   return { attributes: [], droppedAttributesCount: 0 };
 }
 
+/** A span with the given fields; ids fixed, kind and times zero, everything else empty (modelSpan). */
 export function makeSpan(fields: Partial<Span> & Pick<Span, "name">): Span {
-  return {
-    traceId: "0af7651916cd43dd8448eb211c80319c",
-    spanId: "b7ad6b7169203331",
-    parentSpanId: "",
-    traceState: "",
-    flags: 0,
-    kind: 0,
-    startTimeUnixNano: 0n,
-    endTimeUnixNano: 0n,
-    attributes: [],
-    droppedAttributesCount: 0,
-    events: [],
-    droppedEventsCount: 0,
-    links: [],
-    droppedLinksCount: 0,
-    status: { code: 0, message: "" },
-    ...fields,
-  };
+  return modelSpan({ traceId: "0af7651916cd43dd8448eb211c80319c", spanId: "b7ad6b7169203331", kind: 0, startTimeUnixNano: 0n, endTimeUnixNano: 0n, ...fields });
 }
 
 /** reference/openinference-genai/*.json: a flat attribute map (from OpenInference's JS tests) is one span. */
