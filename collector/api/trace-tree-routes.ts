@@ -1,4 +1,5 @@
 import { Router } from "express";
+import type { SpanTreeColumns } from "./span-tree-columns.ts";
 import type pg from "pg";
 import { PermanentError } from "../errors.ts";
 import { SPAN_KIND_NAMES, STATUS_CODE_NAMES } from "../model/trace.ts";
@@ -50,35 +51,6 @@ export function traceTreeRoutes(pool: pg.Pool): Router {
   return router;
 }
 
-/**
- * Columns, index-aligned, spans in start order. `parent` is the parent's index (-1: a root, or a
- * parent that has not arrived); names and services are indexes into their tables (they repeat);
- * times are nanoseconds after the trace start as numbers (exact up to 104 days).
- */
-export interface SpanTreeColumns {
-  traceId: string;
-  startTimeUnixNano: string;
-  spanCount: number;
-  spanId: string[];
-  parent: number[];
-  name: number[];
-  names: string[];
-  service: number[];
-  services: string[];
-  /** SpanKind numbers; kindNames[kind] is the name. */
-  kind: number[];
-  kindNames: string[];
-  start: number[];
-  duration: number[];
-  /** 0 unset, 1 ok, 2 error. */
-  status: number[];
-  statusNames: string[];
-  /** AI columns: null where the span is not an AI span. */
-  aiType: Array<string | null>;
-  aiModel: Array<string | null>;
-  aiTokens: Array<number | null>;
-  aiCostUsd: Array<number | null>;
-}
 
 export function treeColumns(traceId: string, rows: SpanTreeRow[]): SpanTreeColumns {
   const t0 = rows.reduce((min, r) => (BigInt(r.start_time_unix_nano) < min ? BigInt(r.start_time_unix_nano) : min), BigInt(rows[0]!.start_time_unix_nano));

@@ -28,27 +28,7 @@ export interface TracePage {
   nextCursor: string | null;
 }
 
-export interface SpanTreeColumns {
-  traceId: string;
-  startTimeUnixNano: string;
-  spanCount: number;
-  spanId: string[];
-  parent: number[];
-  name: number[];
-  names: string[];
-  service: number[];
-  services: string[];
-  kind: number[];
-  kindNames: string[];
-  start: number[];
-  duration: number[];
-  status: number[];
-  statusNames: string[];
-  aiType: Array<string | null>;
-  aiModel: Array<string | null>;
-  aiTokens: Array<number | null>;
-  aiCostUsd: Array<number | null>;
-}
+export type { SpanTreeColumns } from "../../../../collector/api/span-tree-columns.ts";
 
 export type Attributes = Record<string, unknown>;
 
