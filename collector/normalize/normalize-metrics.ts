@@ -84,7 +84,21 @@ export function normalizeMetrics(batch: MetricsBatch): NormalizedMetricsBatch {
         const byContext = new Map<string, SeriesRecord>();
         // Per point, a cheap signature of its context finds the series without building the JSON.
         const bySignature = new Map<string, SeriesRecord>();
+        // Consecutive points of one sequence (the usual case) carry equal contexts: compared in place, no signature built.
+        let lastAttributes: Attributes = [];
+        let lastSeries: SeriesRecord | undefined;
         const seriesFor = (attributes: Attributes, valueType: SeriesRecord["valueType"]): SeriesRecord => {
+          if (lastSeries && sameContext(attributes, lastAttributes)) {
+            if (valueType === "double") lastSeries.valueType = "double";
+            lastAttributes = attributes;
+            return lastSeries;
+          }
+          const series = findSeries(attributes, valueType);
+          lastAttributes = attributes;
+          lastSeries = series;
+          return series;
+        };
+        const findSeries = (attributes: Attributes, valueType: SeriesRecord["valueType"]): SeriesRecord => {
           const signature = contextSignature(attributes);
           const bySig = signature === undefined ? undefined : bySignature.get(signature);
           if (bySig) {
@@ -223,6 +237,31 @@ function stepAttribute(attributes: Attributes, key: string): bigint | null {
  * a plain string, number or boolean. Attributes in another order give another signature for the
  * same context: only a cache miss, as the series itself comes from contextJson.
  */
+/**
+ * True when the two attribute lists, without step and epoch, hold the same keys with the same
+ * values in the same order (a different order gives false: the signature path then decides).
+ * Object.is: -0 is not 0 (contextJson keeps -0 a double), NaN is NaN.
+ */
+function sameContext(a: Attributes, b: Attributes): boolean {
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < a.length && (a[i]!.key === ATTR.step || a[i]!.key === ATTR.epoch)) i++;
+    while (j < b.length && (b[j]!.key === ATTR.step || b[j]!.key === ATTR.epoch)) j++;
+    if (i === a.length || j === b.length) return i === a.length && j === b.length;
+    const x = a[i++]!;
+    const y = b[j++]!;
+    if (x.key !== y.key || !sameScalar(x.value, y.value)) return false;
+  }
+}
+
+/** Equal scalar values of one type; lists and maps are never taken as equal here. */
+function sameScalar(x: unknown, y: unknown): boolean {
+  if (typeof x !== typeof y) return false;
+  if (typeof x === "object") return false;
+  return Object.is(x, y);
+}
+
 function contextSignature(attributes: Attributes): string | undefined {
   let signature = "";
   for (const kv of attributes) {

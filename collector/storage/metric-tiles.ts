@@ -1,6 +1,8 @@
 import type pg from "pg";
 import type { PointColumns } from "./metric-reader.ts";
 import type { PointRecord } from "../normalize/normalize-metrics.ts";
+import { BinaryCopyRows } from "./copy-binary.ts";
+import { copyIn } from "./copy-stream.ts";
 import { storableString } from "./stored-json.ts";
 
 /**
@@ -125,31 +127,43 @@ const REPLACES: Record<(typeof PARTS)[number], string> = {
 };
 
 const TILE_COLUMNS = ["project", "series_id", "tile", "point_count", ...PARTS.flatMap((p) => FIELDS.map((f) => `${p}_${f}`))];
-const TILE_TYPES = ["text", "text", "bigint", "bigint", ...PARTS.flatMap(() => ["bigint", "bigint", "bigint", "float8"])];
+
+/** The per-connection staging table upsertTiles needs (create it once per connection). */
+export const TILE_STAGE = "tile_stage";
 
 const UPSERT_TILES = `
 INSERT INTO metric_tiles AS t (${TILE_COLUMNS.join(", ")})
-SELECT project, decode(series_id, 'hex'), ${TILE_COLUMNS.slice(2).join(", ")}
-  FROM unnest(${TILE_TYPES.map((type, i) => `$${i + 1}::${type}[]`).join(", ")}) AS u(${TILE_COLUMNS.join(", ")})
+SELECT ${TILE_COLUMNS.join(", ")} FROM ${TILE_STAGE}
 ON CONFLICT (project, series_id, tile) DO UPDATE SET
   point_count = t.point_count + excluded.point_count,
   ${PARTS.flatMap((p) => FIELDS.map((f) => `${p}_${f} = CASE WHEN ${REPLACES[p]} THEN excluded.${p}_${f} ELSE t.${p}_${f} END`)).join(",\n  ")}`;
 
-/** Folds the tiles (from mergeTiles: one per key, in key order) into metric_tiles. */
+/**
+ * Folds the tiles (from mergeTiles: one per key, in key order) into metric_tiles: binary COPY into
+ * the connection's TILE_STAGE, then one upsert from it (a third cheaper for the server than
+ * parsing eighteen text arrays, and nothing to print here).
+ */
 export async function upsertTiles(client: pg.PoolClient, tiles: TileStats[]): Promise<void> {
   if (tiles.length === 0) return;
-  const text = (v: bigint | null | undefined): string | null => (v === null || v === undefined ? null : v.toString());
-  const columns: unknown[][] = [tiles.map((t) => t.project), tiles.map((t) => t.seriesId), tiles.map((t) => t.tile.toString()), tiles.map((t) => t.count)];
-  for (const part of PARTS) {
-    columns.push(
-      tiles.map((t) => text(t[part]?.step)),
-      tiles.map((t) => text(t[part]?.timeUnixNano)),
-      tiles.map((t) => text(t[part]?.epoch)),
-      // NaN and ±Infinity go as the text float8 reads.
-      tiles.map((t) => (t[part] ? String(t[part].value) : null)),
-    );
+  const rows = new BinaryCopyRows(tiles.length * 230 + 64);
+  for (const t of tiles) {
+    rows.row(TILE_COLUMNS.length);
+    rows.text(t.project);
+    rows.hexBytes(t.seriesId);
+    rows.int8(t.tile);
+    rows.int8(BigInt(t.count));
+    for (const part of PARTS) {
+      const p = t[part];
+      if (p) {
+        rows.int8(p.step);
+        rows.int8(p.timeUnixNano);
+        rows.int8(p.epoch);
+        rows.float8(p.value);
+      } else for (let i = 0; i < FIELDS.length; i++) rows.null();
+    }
   }
-  await client.query(UPSERT_TILES, columns);
+  await copyIn(client, TILE_STAGE, TILE_COLUMNS, [rows.finish()]);
+  await client.query(UPSERT_TILES);
 }
 
 /** A series' tile candidates: the points M4 can keep when its buckets are whole tiles. */

@@ -3,10 +3,11 @@ import type { Exemplar } from "../model/metrics.ts";
 import type { DistributionRecord, NormalizedMetricsBatch, PointRecord, SeriesRecord } from "../normalize/normalize-metrics.ts";
 import type { ProjectRun } from "../normalize/run-identity.ts";
 import { copyHexBytes, copyJson, copyText } from "./copy-text.ts";
+import { BinaryCopyRows } from "./copy-binary.ts";
 import { copyIn, copyUnlessStored, createStage } from "./copy-stream.ts";
 import { GroupCommitQueue, DEFAULT_GROUP_COMMIT, type GroupCommitOptions } from "./group-commit.ts";
 import { upsertRuns } from "./run-rows.ts";
-import { mergeTiles, tilesOfPoints, upsertTiles, type TiledPoint, type TileMap } from "./metric-tiles.ts";
+import { mergeTiles, tilesOfPoints, TILE_STAGE, upsertTiles, type TiledPoint, type TileMap } from "./metric-tiles.ts";
 import { applySeriesStats, mergeStats, statsOfPoints, type SeriesStatsMap } from "./series-stats.ts";
 import { attributesJson, doubleJson, jsonString, storableString } from "./stored-json.ts";
 
@@ -22,7 +23,8 @@ interface MetricUnit {
   rows: number;
   runs: ProjectRun[];
   series: SeriesRecord[];
-  points: string;
+  /** Binary COPY rows (copy-binary.ts). */
+  points: Buffer;
   /** What the points add to their series if all of them are new (the fast path). */
   pointStats: SeriesStatsMap;
   /** Likewise for the tiles of their series (metric-tiles.ts). */
@@ -51,6 +53,7 @@ export class GroupCommitMetricWriter implements MetricWriter {
     this.queue = new GroupCommitQueue(pool, writeGroup, options, async (client) => {
       await createStage(client, "point_stage", "metric_points");
       await createStage(client, "distribution_stage", "metric_distributions");
+      await createStage(client, TILE_STAGE, "metric_tiles");
     });
   }
 
@@ -61,8 +64,7 @@ export class GroupCommitMetricWriter implements MetricWriter {
       rows: dataRows > 0 ? dataRows : batch.runs.length > 0 ? 1 : 0,
       runs: batch.runs,
       series: batch.series,
-      // join, not +=: one flat string, not a rope of per-point pieces for the GC to copy while it waits in the queue.
-      points: pointLines(batch.points),
+      points: pointRows(batch.points),
       pointStats: statsOfPoints(batch.points),
       pointTiles: tilesOfPoints(batch.points),
       distributions: batch.distributions.map(distributionLine).join(""),
@@ -197,23 +199,35 @@ function nullableDouble(v: number | null): string {
   return v === null ? "\\N" : String(v);
 }
 
-/** The points' COPY text. Consecutive points of one series (the usual case) share its encoded key columns. */
-function pointLines(points: PointRecord[]): string {
-  const lines = new Array<string>(points.length);
+/**
+ * The points as binary COPY rows: no number is formatted here or parsed by the server. Consecutive
+ * points of one series (the usual case) share its encoded key columns.
+ */
+function pointRows(points: PointRecord[]): Buffer {
+  const rows = new BinaryCopyRows(points.length * 100 + 64);
   let project: string | undefined;
   let seriesId: string | undefined;
-  let key = "";
+  let key: Buffer = Buffer.alloc(0);
   for (let i = 0; i < points.length; i++) {
     const p = points[i]!;
     if (p.seriesId !== seriesId || p.project !== project) {
       (project = p.project), (seriesId = p.seriesId);
-      key = copyText(project) + "\t" + copyHexBytes(seriesId) + "\t";
+      const k = new BinaryCopyRows(64 + project.length * 3);
+      k.text(project);
+      k.hexBytes(seriesId);
+      key = k.finish();
     }
-    lines[i] =
-      key + nullableInt(p.step) + "\t" + p.timeUnixNano + "\t" + nullableInt(p.epoch) +
-      "\t" + String(p.value) + "\t" + p.startTimeUnixNano + "\t" + p.flags + "\t" + exemplarsCopy(p.exemplars) + "\n";
+    rows.row(POINT_COLUMNS.length);
+    rows.raw(key);
+    rows.int8(p.step);
+    rows.int8(p.timeUnixNano);
+    rows.int8(p.epoch);
+    rows.float8(p.value);
+    rows.int8(p.startTimeUnixNano);
+    rows.int4(p.flags);
+    rows.jsonb(p.exemplars.length === 0 ? null : exemplarsJson(p.exemplars));
   }
-  return lines.join("");
+  return rows.finish();
 }
 
 function distributionLine(d: DistributionRecord): string {
@@ -230,8 +244,11 @@ function finiteOrString(_key: string, v: unknown): unknown {
 }
 
 function exemplarsCopy(exemplars: Exemplar[]): string {
-  if (exemplars.length === 0) return "\\N";
-  const json =
+  return exemplars.length === 0 ? "\\N" : copyJson(exemplarsJson(exemplars));
+}
+
+function exemplarsJson(exemplars: Exemplar[]): string {
+  return (
     "[" +
     exemplars
       .map(
@@ -240,7 +257,7 @@ function exemplarsCopy(exemplars: Exemplar[]): string {
           `"traceId":${jsonString(e.traceId)},"spanId":${jsonString(e.spanId)},"filteredAttributes":${attributesJson(e.filteredAttributes)}}`,
       )
       .join(",") +
-    "]";
-  return copyJson(json);
+    "]"
+  );
 }
 

@@ -203,6 +203,11 @@ function summary(r: WireReader, lost: string[]): MetricData {
  * them all.
  */
 const GATHERED: KeyValue[] = [];
+/**
+ * The exemplars of every point that has none (nearly all): one array, not one per point. Frozen,
+ * so a stray push fails loudly instead of giving every point the exemplar.
+ */
+const NO_EXEMPLARS = Object.freeze([]) as unknown as Exemplar[];
 /** Stands in for a point's attributes until gathered() replaces it; never handed out. */
 const PENDING: Attributes = [];
 
@@ -230,7 +235,7 @@ function attribute(r: WireReader): KeyValue {
 
 /** NumberDataPoint; `value` is its oneof (as_double → number, as_int → bigint), the last one on the wire wins. */
 function numberPoint(r: WireReader): NumberPoint {
-  const p: NumberPoint = { attributes: PENDING, startTimeUnixNano: 0n, timeUnixNano: 0n, value: null, exemplars: [], flags: 0 };
+  const p: NumberPoint = { attributes: PENDING, startTimeUnixNano: 0n, timeUnixNano: 0n, value: null, exemplars: NO_EXEMPLARS, flags: 0 };
   let attributes = 0;
   while (!r.done) {
     const tag = r.tag();
@@ -251,6 +256,7 @@ function numberPoint(r: WireReader): NumberPoint {
         p.value = r.sfixed64();
         break;
       case (5 << 3) | LEN:
+        if (p.exemplars === NO_EXEMPLARS) p.exemplars = [];
         p.exemplars.push(exemplar(r.sub()));
         break;
       case (8 << 3) | VARINT:
@@ -273,7 +279,7 @@ function histogramPoint(r: WireReader): HistogramPoint {
     sum: null,
     bucketCounts: [],
     explicitBounds: [],
-    exemplars: [],
+    exemplars: NO_EXEMPLARS,
     flags: 0,
     min: null,
     max: null,
@@ -314,6 +320,7 @@ function histogramPoint(r: WireReader): HistogramPoint {
         p.explicitBounds.push(r.double());
         break;
       case (8 << 3) | LEN:
+        if (p.exemplars === NO_EXEMPLARS) p.exemplars = [];
         p.exemplars.push(exemplar(r.sub()));
         break;
       case (10 << 3) | VARINT:
@@ -345,7 +352,7 @@ function exponentialHistogramPoint(r: WireReader): ExponentialHistogramPoint {
     positive: { offset: 0, bucketCounts: [] },
     negative: { offset: 0, bucketCounts: [] },
     flags: 0,
-    exemplars: [],
+    exemplars: NO_EXEMPLARS,
     min: null,
     max: null,
     zeroThreshold: 0,
@@ -385,6 +392,7 @@ function exponentialHistogramPoint(r: WireReader): ExponentialHistogramPoint {
         p.flags = r.uint32();
         break;
       case (11 << 3) | LEN:
+        if (p.exemplars === NO_EXEMPLARS) p.exemplars = [];
         p.exemplars.push(exemplar(r.sub()));
         break;
       case (12 << 3) | FIXED64:
