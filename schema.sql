@@ -6,7 +6,8 @@
 -- collector/storage/migrations/ (non-idempotent changes only), then this file.
 --
 -- Conventions
--- * Every row belongs to a project (tenant); every key and every index starts with it.
+-- * Every row belongs to a project (tenant); every key and every index starts with it, except
+--   metric_points' key (see there).
 -- * Ids are bytea: trace ids 16 bytes, span ids 8 bytes. Times are bigint nanoseconds since the
 --   Unix epoch (exact, never rounded to milliseconds).
 -- * Span tables keep trace_id in every key, so they can be distributed by trace id
@@ -17,7 +18,7 @@
 --   {"$bytes": "<base64>"}, {"$double": "NaN" | "Infinity" | "-Infinity" | "-0"}, and
 --   {"$kvlist": {...}} for a kvlist that would itself look like a tag. See docs/storage.md.
 --
--- schema-version: 1
+-- schema-version: 2
 
 CREATE TABLE IF NOT EXISTS sightline_schema (
   singleton  boolean PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -219,9 +220,13 @@ CREATE TABLE IF NOT EXISTS metric_points (
   exemplars            jsonb                         -- NULL when none
 );
 -- The key also serves reads: with value and epoch included, a chart's points come from the index
--- alone (an index-only scan), never from the table.
+-- alone (an index-only scan), never from the table. It leads with the series id and ends with the
+-- project: a B-tree finds every column after a variable-length one by walking the tuple, at each
+-- of the ~20 comparisons per inserted point; with the project first that was a quarter of the
+-- server's work per point. A series id (md5 of run, name, kind, context) is one project's series
+-- in practice, so the project last costs reads nothing. (Version 2; migrations/2-*.sql.)
 CREATE UNIQUE INDEX IF NOT EXISTS metric_points_key
-  ON metric_points (project, series_id, step, time_unix_nano) INCLUDE (value, epoch) NULLS NOT DISTINCT;
+  ON metric_points (series_id, step, time_unix_nano, project) INCLUDE (value, epoch) NULLS NOT DISTINCT;
 
 -- Per series and per 32 steps (tile = step / 32): the first, last, lowest and highest point, what
 -- M4 downsampling keeps (collector/storage/metric-tiles.ts). A downsampled chart of long series

@@ -143,7 +143,7 @@ async function insertSeries(client: pg.PoolClient, all: SeriesRecord[]): Promise
  */
 const INSERT_POINTS = `
 INSERT INTO metric_points (${POINT_COLUMNS.join(", ")})
-SELECT ${POINT_COLUMNS.join(", ")} FROM point_stage ORDER BY project, series_id, step, time_unix_nano
+SELECT ${POINT_COLUMNS.join(", ")} FROM point_stage ORDER BY series_id, step, time_unix_nano, project
 ON CONFLICT (project, series_id, step, time_unix_nano) DO NOTHING
 RETURNING project, encode(series_id, 'hex') AS series_id, step::text, time_unix_nano::text, epoch::text, value`;
 

@@ -45,3 +45,29 @@ test("refuses a database written by a newer Sightline", async () => {
     await pool.end();
   }
 });
+
+test("brings a version-1 database to version 2: metric_points' key rebuilt series first, its points kept and still unique", async () => {
+  const pool = createPool(database.url);
+  try {
+    // The database as version 1 left it: the key led with the project.
+    await pool.query("DROP INDEX metric_points_key");
+    await pool.query(
+      "CREATE UNIQUE INDEX metric_points_key ON metric_points (project, series_id, step, time_unix_nano) INCLUDE (value, epoch) NULLS NOT DISTINCT",
+    );
+    await pool.query("UPDATE sightline_schema SET version = 1");
+    await pool.query(
+      `INSERT INTO metric_points (project, series_id, step, time_unix_nano, value)
+       VALUES ('p', '\\x01', 1, 10, 0.5), ('p', '\\x01', NULL, 11, 0.25), ('q', '\\x01', 1, 10, 0.75)`,
+    );
+    assert.deepEqual(await migrate(pool), { from: 1, to: readSchema().version });
+    const key = await pool.query<{ indexdef: string }>("SELECT indexdef FROM pg_indexes WHERE indexname = 'metric_points_key'");
+    assert.match(key.rows[0]!.indexdef, /UNIQUE INDEX metric_points_key ON public\.metric_points USING btree \(series_id, step, time_unix_nano, project\) INCLUDE \(value, epoch\) NULLS NOT DISTINCT/);
+    const kept = await pool.query<{ n: string }>("SELECT count(*) AS n FROM metric_points");
+    assert.equal(kept.rows[0]!.n, "3");
+    // Still one point per (project, series, step, time), a NULL step included; other projects apart.
+    await assert.rejects(pool.query("INSERT INTO metric_points (project, series_id, step, time_unix_nano, value) VALUES ('p', '\\x01', NULL, 11, 1)"), /metric_points_key/);
+    await pool.query("INSERT INTO metric_points (project, series_id, step, time_unix_nano, value) VALUES ('r', '\\x01', 1, 10, 1)");
+  } finally {
+    await pool.end();
+  }
+});
