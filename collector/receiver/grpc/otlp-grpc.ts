@@ -1,5 +1,5 @@
 import * as grpc from "@grpc/grpc-js";
-import type { OtlpSignal } from "../otlp/signal.ts";
+import { decodeAndConsume, type OtlpSignal } from "../otlp/signal.ts";
 import { failureOf } from "../status-mapping.ts";
 import type { MemoryBudget } from "../memory-budget.ts";
 import { OverloadedError } from "../../errors.ts";
@@ -73,8 +73,8 @@ export async function startOtlpGrpc(signals: Array<OtlpSignal<unknown>>, options
 async function exportCall(signal: OtlpSignal<unknown>, body: Buffer, options: OtlpGrpcOptions): Promise<Buffer> {
   if (!options.budget.tryAcquire(body.length)) throw new OverloadedError("too many request bytes in flight; retry later");
   try {
-    const { batch, rejected } = signal.decode(body, "protobuf");
-    await signal.consume(batch);
+    const { committed, rejected } = decodeAndConsume(signal, body, "protobuf");
+    await committed;
     return Buffer.from(signal.encodeResponse(rejected, "protobuf"));
   } finally {
     options.budget.release(body.length);

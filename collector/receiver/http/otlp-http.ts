@@ -2,7 +2,7 @@ import { Router, type Request, type Response } from "express";
 import { UnsupportedMediaTypeError } from "../../errors.ts";
 import type { MemoryBudget } from "../memory-budget.ts";
 import { encodeErrorStatus } from "../otlp/error-body.ts";
-import type { OtlpFormat, OtlpSignal } from "../otlp/signal.ts";
+import { decodeAndConsume, type OtlpFormat, type OtlpSignal } from "../otlp/signal.ts";
 import { failureOf } from "../status-mapping.ts";
 import { readBody, type BodyLease } from "./body.ts";
 
@@ -45,8 +45,8 @@ async function handleExport(signal: OtlpSignal<unknown>, req: Request, res: Resp
       );
     }
     lease = await readBody(req, options.maxBodyBytes, options.budget);
-    const { batch, rejected } = signal.decode(lease.body, format);
-    await signal.consume(batch);
+    const { committed, rejected } = decodeAndConsume(signal, lease.body, format);
+    await committed;
     send(res, 200, format, signal.encodeResponse(rejected, format));
   } catch (err) {
     const failure = failureOf(err);

@@ -21,3 +21,14 @@ export interface OtlpSignal<B> {
   consume(batch: B): Promise<void>;
   encodeResponse(rejected: Rejections, format: OtlpFormat): Uint8Array;
 }
+
+/**
+ * Decodes a request and hands its batch on; `committed` resolves when the consumer has stored it.
+ * The decoded batch is held only in this synchronous frame: an async caller holding it across its
+ * await would keep a whole request's objects alive until the commit, for the garbage collector to
+ * copy and promote while the consumer no longer needs most of them.
+ */
+export function decodeAndConsume<B>(signal: OtlpSignal<B>, body: Uint8Array, format: OtlpFormat): { committed: Promise<void>; rejected: Rejections } {
+  const { batch, rejected } = signal.decode(body, format);
+  return { committed: signal.consume(batch), rejected };
+}
