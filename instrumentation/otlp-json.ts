@@ -52,6 +52,11 @@ export function nowNanos(): bigint {
   return base + process.hrtime.bigint();
 }
 
+/** nowNanos() at a process.hrtime.bigint() reading. */
+export function nanosAt(hrtime: bigint): bigint {
+  return base + hrtime;
+}
+
 export function toNanos(t: Date | number | bigint | undefined): bigint {
   if (t === undefined) return nowNanos();
   if (typeof t === "bigint") return t;

@@ -3,12 +3,13 @@ import { trace } from "@opentelemetry/api";
 import { histogramOf } from "./histogram.ts";
 import { resourceAttributesFromEnv, signalUrl } from "./otlp-env.ts";
 import { attributes, toNanos, type AttributeValue } from "./otlp-json.ts";
-import { encodedKey, encodedKeyValues, intKeyValue, keyValues } from "./otlp-protobuf.ts";
+import { encodedKey, intKeyValue, keyValues } from "./otlp-protobuf.ts";
 import { ProtoWriter } from "./protobuf-writer.ts";
 import { closeRun, openRun, withRun } from "./run-context.ts";
+import { GaugeEncoding, metricsRequestBytes, PointQueue, Sequences, TIME, timeBigInt, timeOf, type ContextValue, type Sequence } from "./run-points.ts";
 import { sendOtlp } from "./sender.ts";
 
-export type ContextValue = string | number | boolean;
+export type { ContextValue };
 export type Hparams = { [key: string]: AttributeValue };
 
 export interface RunOptions {
@@ -55,18 +56,11 @@ const SEVERITY_NUMBER: Record<Severity, number> = { debug: 5, info: 9, warn: 13,
 const STEP_KEY = encodedKey("sightline.step");
 const EPOCH_KEY = encodedKey("sightline.epoch");
 
-interface PendingPoint {
-  name: string;
-  /** The (name, context) sequence's key: points with the same key share their context attributes. */
-  key: string;
-  context: Record<string, ContextValue>;
+interface PendingDistribution {
+  sequence: Sequence;
   step: number;
   epoch: number | undefined;
   time: bigint;
-  value: number;
-}
-
-interface PendingDistribution extends Omit<PendingPoint, "value"> {
   histogram: ReturnType<typeof histogramOf>;
 }
 
@@ -95,12 +89,14 @@ export class Run {
   private tags: string[];
   private hparams: Hparams;
   private status: "running" | "finished" | "failed" = "running";
-  private points: PendingPoint[] = [];
+  /** Number points, as columns (run-points.ts): no object per tracked value. */
+  private readonly points = new PointQueue();
   private distributions: PendingDistribution[] = [];
   private logs: PendingLog[] = [];
   private stateChanged = true;
-  private readonly nextStep = new Map<string, number>();
+  private readonly sequences = new Sequences();
   private flushing: Promise<void> | undefined;
+  private flushSoon = false;
   private readonly timer: NodeJS.Timeout;
   private closed = false;
   private warnedFull = false;
@@ -131,18 +127,19 @@ export class Run {
   /** Records one value of a metric sequence (name + context) at a step. */
   track(value: number, options: TrackOptions): void {
     if (typeof value !== "number") throw new TypeError(`track(): value must be a number, got ${typeof value}`);
-    const point = this.pointFields(options) as PendingPoint | undefined;
-    if (!point) return;
-    point.value = value; // the fields object becomes the pending point: no copy per tracked value
-    this.points.push(point);
+    const sequence = this.accept(options);
+    if (!sequence) return;
+    this.points.push(sequence.id, value, this.stepOf(sequence, options.step), options.epoch, TIME[0]!, TIME[1]!);
     this.maybeFlushSoon();
   }
 
   /** Records a distribution (Aim's Distribution) of values at a step, as an OTLP histogram. */
   trackDistribution(values: Iterable<number>, options: DistributionOptions): void {
-    const point = this.pointFields(options);
-    if (!point) return;
-    this.distributions.push({ ...point, histogram: histogramOf(values, options.bins) });
+    const sequence = this.accept(options);
+    if (!sequence) return;
+    const time = timeBigInt(TIME[0]!, TIME[1]!);
+    const step = this.stepOf(sequence, options.step);
+    this.distributions.push({ sequence, step, epoch: options.epoch, time, histogram: histogramOf(values, options.bins) });
     this.maybeFlushSoon();
   }
 
@@ -209,7 +206,8 @@ export class Run {
     if (this.stateChanged) await this.flush();
   }
 
-  private pointFields(o: TrackOptions): Omit<PendingPoint, "value"> | undefined {
+  /** Checks a track call; its sequence (and its time in TIME), or undefined when the point is dropped. */
+  private accept(o: TrackOptions): Sequence | undefined {
     if (typeof o?.name !== "string" || o.name === "") throw new TypeError("track(): options.name must be a non-empty string");
     if (o.step !== undefined && !(Number.isSafeInteger(o.step) && o.step >= 0)) throw new TypeError("track(): step must be an integer ≥ 0");
     if (o.epoch !== undefined && !(Number.isSafeInteger(o.epoch) && o.epoch >= 0)) throw new TypeError("track(): epoch must be an integer ≥ 0");
@@ -222,11 +220,16 @@ export class Run {
       }
       return undefined;
     }
-    const context = { ...o.context };
-    const key = sequenceKey(o.name, context);
-    const step = o.step ?? this.nextStep.get(key) ?? 0;
-    this.nextStep.set(key, Math.max(this.nextStep.get(key) ?? 0, step + 1));
-    return { name: o.name, key, context, step, epoch: o.epoch, time: toNanos(o.time) };
+    const sequence = this.sequences.get(o.name, o.context);
+    timeOf(o.time); // last: nothing may run between this and the caller reading TIME
+    return sequence;
+  }
+
+  /** The step given, or the sequence's next one; either way the sequence's next step moves past it. */
+  private stepOf(sequence: Sequence, given: number | undefined): number {
+    const step = given ?? sequence.next;
+    if (step >= sequence.next) sequence.next = step + 1;
+    return step;
   }
 
   private addLog(severity: Severity, message: string, attrs: Record<string, AttributeValue> = {}): void {
@@ -236,7 +239,13 @@ export class Run {
   }
 
   private maybeFlushSoon(): void {
-    if (this.points.length + this.distributions.length + this.logs.length >= this.options.maxBatchPoints) setImmediate(() => void this.flush());
+    // One pending setImmediate at most, not one per call past the threshold.
+    if (this.flushSoon || this.points.length + this.distributions.length + this.logs.length < this.options.maxBatchPoints) return;
+    this.flushSoon = true;
+    setImmediate(() => {
+      this.flushSoon = false;
+      void this.flush();
+    });
   }
 
   /** Sends batches until the buffers are empty; one request at a time, so order is kept. */
@@ -244,10 +253,16 @@ export class Run {
     for (;;) {
       const max = this.options.maxBatchPoints;
       if (this.points.length > 0 || this.distributions.length > 0 || this.stateChanged) {
-        const points = this.points.splice(0, max);
-        const distributions = this.distributions.splice(0, Math.max(0, max - points.length));
+        const points = Math.min(this.points.length, max);
+        const distributions = this.distributions.splice(0, Math.max(0, max - points));
         this.stateChanged = false;
-        await sendOtlp(signalUrl("metrics", this.options.endpoint), this.metricsRequest(points, distributions), this.sendOptions());
+        let body: Buffer;
+        try {
+          body = this.metricsRequest(points, distributions);
+        } finally {
+          this.points.shift(points); // taken even if encoding failed, as the distributions are
+        }
+        await sendOtlp(signalUrl("metrics", this.options.endpoint), body, this.sendOptions());
         continue;
       }
       if (this.logs.length > 0) {
@@ -279,54 +294,26 @@ export class Run {
   }
 
   /**
-   * The OTLP/protobuf ExportMetricsServiceRequest. Number points are written straight into one
-   * buffer (a training loop sends millions): each sequence's context attributes are encoded once
-   * per request, and no object is built per point.
+   * The OTLP/protobuf ExportMetricsServiceRequest of the first `points` buffered points and of
+   * `distributions`. Number points are written straight from their columns into one buffer of the
+   * exact size (run-points.ts): each sequence's context attributes are encoded once per run.
    */
-  private metricsRequest(points: PendingPoint[], distributions: PendingDistribution[]): Buffer {
-    const w = new ProtoWriter(points.length * 96 + distributions.length * 1024 + 4096);
-    const gauges = new Map<string, PendingPoint[]>();
-    for (const p of points) {
-      const list = gauges.get(p.name);
-      if (list) list.push(p);
-      else gauges.set(p.name, [p]);
-    }
+  private metricsRequest(points: number, distributions: PendingDistribution[]): Buffer {
+    const resource = new ProtoWriter(1024);
+    resource.message(1, () => keyValues(resource, 1, this.resourceAttributes()));
+    const gauges = points > 0 ? new GaugeEncoding(this.points.peek(points), points, this.sequences.list) : undefined;
+    return metricsRequestBytes(resource.finish(), gauges, this.histogramMetrics(distributions));
+  }
+
+  /** The Metric fields (of ScopeMetrics) of the distributions: a Histogram per name. */
+  private histogramMetrics(distributions: PendingDistribution[]): Uint8Array {
+    if (distributions.length === 0) return new Uint8Array(0);
+    const w = new ProtoWriter(distributions.length * 1024);
     const histograms = new Map<string, PendingDistribution[]>();
     for (const d of distributions) {
-      const list = histograms.get(d.name);
+      const list = histograms.get(d.sequence.name);
       if (list) list.push(d);
-      else histograms.set(d.name, [d]);
-    }
-    const contexts = new Map<string, Buffer>();
-    const contextOf = (p: Omit<PendingPoint, "value">, field: number): Buffer => {
-      const key = field + "\0" + p.key;
-      let bytes = contexts.get(key);
-      if (!bytes) {
-        const { "sightline.step": _step, "sightline.epoch": _epoch, ...rest } = p.context;
-        contexts.set(key, (bytes = encodedKeyValues(field, rest)));
-      }
-      return bytes;
-    };
-    const resourceMetrics = w.begin(1);
-    w.message(1, () => keyValues(w, 1, this.resourceAttributes()));
-    const scopeMetrics = w.begin(2);
-    w.message(1, () => w.stringField(1, "sightline"));
-    for (const [name, list] of gauges) {
-      const metric = w.begin(2);
-      w.stringField(1, name);
-      const gauge = w.begin(5);
-      for (const p of list) {
-        // NumberDataPoint: attributes 7, time_unix_nano 3, as_double 4.
-        const point = w.begin(1);
-        w.raw(contextOf(p, 7));
-        intKeyValue(w, 7, STEP_KEY, p.step);
-        if (p.epoch !== undefined) intKeyValue(w, 7, EPOCH_KEY, p.epoch);
-        w.fixed64Field(3, p.time);
-        w.doubleField(4, p.value);
-        w.end(point);
-      }
-      w.end(gauge);
-      w.end(metric);
+      else histograms.set(d.sequence.name, [d]);
     }
     for (const [name, list] of histograms) {
       const metric = w.begin(2);
@@ -336,7 +323,7 @@ export class Run {
         // HistogramDataPoint: attributes 9, time 3, count 4, sum 5, bucket_counts 6, explicit_bounds 7, min 11, max 12.
         const h = d.histogram;
         const point = w.begin(1);
-        w.raw(contextOf(d, 9));
+        w.raw(d.sequence.attributes(9));
         intKeyValue(w, 9, STEP_KEY, d.step);
         if (d.epoch !== undefined) intKeyValue(w, 9, EPOCH_KEY, d.epoch);
         w.fixed64Field(3, d.time);
@@ -352,8 +339,6 @@ export class Run {
       w.end(histogram);
       w.end(metric);
     }
-    w.end(scopeMetrics);
-    w.end(resourceMetrics);
     return w.finish();
   }
 
@@ -381,20 +366,4 @@ export class Run {
       ],
     };
   }
-}
-
-/**
- * The key of a (name, context) sequence: the same for the same context in any key order, distinct
- * for different ones (length-prefixed, typed). Built per tracked value, so without JSON or arrays
- * for the usual one-key context.
- */
-function sequenceKey(name: string, context: Record<string, ContextValue>): string {
-  const keys = Object.keys(context);
-  if (keys.length > 1) keys.sort();
-  let key = name.length + ":" + name;
-  for (const k of keys) {
-    const v = context[k];
-    key += k.length + ":" + k + (typeof v === "string" ? "s" + v.length + ":" + v : typeof v === "number" ? "n" + v + ";" : typeof v === "boolean" ? (v ? "T" : "F") : "j" + JSON.stringify(v) + ";");
-  }
-  return key;
 }
