@@ -3,11 +3,8 @@
  * sink that reads each request and answers an empty ExportMetricsServiceResponse, no collector
  * and no database. The sink runs in a child process, so the CPU figure is the client's alone.
  *
- *   npm run bench:run-api-client -- [--runs 100] [--steps 10000] [--parallel N] [--batch N] [--warmup-steps 2000] [--stub-fetch]
- *
- * --stub-fetch answers every request in-process without HTTP (the sink still gets nothing): the
- * client's cost without fetch/undici and the socket, to tell the two apart.
- *   node --cpu-prof --import tsx bench/metrics/run-api-client.ts   # where the time goes
+ *   npm run bench:run-api-client -- [--runs 100] [--steps 10000] [--parallel N] [--batch N] [--warmup-steps 2000]
+ *   node --cpu-prof --import tsx bench/metrics/run-api-client.ts   # where the time goes (encoding vs node:http and the socket)
  *
  * CPU is process.cpuUsage() (user + system, all threads: GC included) over the timed load only,
  * so it holds up when other processes share the cores; wall time does not.
@@ -48,7 +45,6 @@ const { values } = parseArgs({
     parallel: { type: "string" },
     batch: { type: "string" },
     "warmup-steps": { type: "string", default: "2000" },
-    "stub-fetch": { type: "boolean", default: false },
   },
 });
 const runs = Number(values.runs);
@@ -56,14 +52,6 @@ const steps = Number(values.steps);
 const parallel = values.parallel ? Number(values.parallel) : runs;
 const maxBatchPoints = values.batch ? Number(values.batch) : undefined;
 const warmupSteps = Number(values["warmup-steps"]);
-
-let stubbedBytes = 0;
-if (values["stub-fetch"]) {
-  globalThis.fetch = async (_input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    stubbedBytes += init?.body instanceof Uint8Array ? init.body.length : 0;
-    return new Response(new Uint8Array(0), { status: 200, headers: { "content-type": "application/x-protobuf" } });
-  };
-}
 
 const sink = spawn(process.execPath, ["-e", SINK], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
 const ask = async (message: string): Promise<SinkReport> => {
@@ -77,7 +65,6 @@ try {
   // JIT warm-up on a smaller load, as bench:metrics warms its collector.
   if (warmupSteps > 0) await runApiLoad({ runs: Math.min(runs, 10), steps: warmupSteps }, { endpoint, parallel: Math.min(parallel, 10), maxBatchPoints, stepsPerYield: 100 });
   await ask("reset");
-  stubbedBytes = 0;
   const sinkBefore = (await ask("report")).cpuSeconds ?? 0;
 
   const cpu = process.cpuUsage();
@@ -91,8 +78,8 @@ try {
   console.log(`wall          ${r.seconds.toFixed(2)} s`);
   console.log(`client CPU    ${cpuSeconds.toFixed(2)} s (user ${(used.user / 1e6).toFixed(2)}, system ${(used.system / 1e6).toFixed(2)})  = ${((cpuSeconds * 1e6) / r.points).toFixed(3)} µs/point`);
   console.log(`sink CPU      ${sinkCpu.toFixed(2)} s (child process, not counted above)`);
-  const bytes = values["stub-fetch"] ? stubbedBytes : report.bytes ?? 0;
-  console.log(`${values["stub-fetch"] ? "stub got    " : "sink received"} ${bytes.toLocaleString("en")} bytes in ${r.requests} requests (${(bytes / r.points).toFixed(1)} bytes/point)`);
+  const bytes = report.bytes ?? 0;
+  console.log(`sink received ${bytes.toLocaleString("en")} bytes in ${report.requests ?? 0} requests (${(bytes / r.points).toFixed(1)} bytes/point)`);
   console.log(`requests      ${r.requests} sent, ${r.retried} retried, ${r.failedRequests} failed, ${r.droppedPoints} points dropped`);
   if (r.warnings.length > 0) console.log(`warnings      ${r.warnings.slice(0, 3).join(" | ")}`);
 } finally {

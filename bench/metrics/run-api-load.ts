@@ -1,3 +1,5 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
+import type { ClientRequest, IncomingMessage } from "node:http";
 import { Run } from "../../instrumentation/run.ts";
 import { CONTEXT, METRIC, PROJECT, epochOf, runId, timeMs, valueAt, type Workload } from "./workload.ts";
 
@@ -37,16 +39,21 @@ export async function runApiLoad(w: Workload, o: RunApiLoadOptions): Promise<Run
   const maxListeners = process.getMaxListeners();
   process.setMaxListeners(Math.max(maxListeners, o.parallel + 10));
   let droppedPoints = 0;
-  // Count what the runs send and what the collector answers (the Run API retries 429/503 silently).
-  const realFetch = globalThis.fetch;
+  // Count what the runs send and what the collector answers (the Run API retries 429/503 silently),
+  // from node:http's diagnostics channels: every request to the endpoint, retries included.
+  const host = new URL(o.endpoint).host;
+  const ours = (request: ClientRequest): boolean => request.getHeader("host") === host;
   let requests = 0;
   let retried = 0;
-  globalThis.fetch = async (...args: Parameters<typeof fetch>) => {
-    requests++;
-    const res = await realFetch(...args);
-    if (res.status === 429 || res.status === 503) retried++;
-    return res;
+  const onStart = (message: unknown): void => {
+    if (ours((message as { request: ClientRequest }).request)) requests++;
   };
+  const onResponse = (message: unknown): void => {
+    const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
+    if (ours(request) && (response.statusCode === 429 || response.statusCode === 503)) retried++;
+  };
+  subscribe("http.client.request.start", onStart);
+  subscribe("http.client.response.finish", onResponse);
   const started = performance.now();
   try {
     for (let first = 0; first < w.runs; first += o.parallel) {
@@ -80,7 +87,8 @@ export async function runApiLoad(w: Workload, o: RunApiLoadOptions): Promise<Run
     }
   } finally {
     console.warn = warn;
-    globalThis.fetch = realFetch;
+    unsubscribe("http.client.request.start", onStart);
+    unsubscribe("http.client.response.finish", onResponse);
     process.setMaxListeners(maxListeners);
   }
   const seconds = (performance.now() - started) / 1000;

@@ -8,7 +8,9 @@
  * And track()'s contract around it holds: validation, default steps, the buffer limit.
  */
 import assert from "node:assert/strict";
-import { afterEach, beforeEach, describe, test } from "node:test";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { after, before, beforeEach, describe, test } from "node:test";
 import { ExportMetricsServiceRequest } from "../../collector/receiver/otlp/schema.ts";
 import { attributes, nowNanos, type AttributeValue } from "../../instrumentation/otlp-json.ts";
 import { Run, type TrackOptions } from "../../instrumentation/run.ts";
@@ -27,18 +29,28 @@ interface DecodedRequest {
   }>;
 }
 
-/** Request bodies sent to /v1/metrics, answered 200 without a network. */
+/** Request bodies sent to /v1/metrics, answered 200 by a local sink. */
 let bodies: Uint8Array[] = [];
-const realFetch = globalThis.fetch;
+let endpoint = "";
+let sink: Server;
+before(async () => {
+  sink = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (d: Buffer) => chunks.push(d));
+    req.on("end", () => {
+      if (req.url === "/v1/metrics") bodies.push(Buffer.concat(chunks));
+      res.writeHead(200, { "content-type": "application/x-protobuf", "content-length": "0" }).end();
+    });
+  });
+  await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+  endpoint = `http://127.0.0.1:${(sink.address() as AddressInfo).port}`;
+});
+after(async () => {
+  sink.closeAllConnections();
+  await new Promise((r) => sink.close(r));
+});
 beforeEach(() => {
   bodies = [];
-  globalThis.fetch = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
-    if (String(input).endsWith("/v1/metrics") && init?.body instanceof Uint8Array) bodies.push(new Uint8Array(init.body));
-    return new Response(new Uint8Array(0), { status: 200, headers: { "content-type": "application/x-protobuf" } });
-  };
-});
-afterEach(() => {
-  globalThis.fetch = realFetch;
 });
 
 function decoded(): DecodedRequest[] {
@@ -79,7 +91,7 @@ function nsOf(time: Date | number): bigint {
 
 describe("Run number points on the wire", () => {
   test("decode to exactly what was tracked, across batches, chunks, shapes and contexts", async () => {
-    const run = new Run({ endpoint: "http://127.0.0.1:9", maxBatchPoints: 777, flushIntervalMs: 60_000 });
+    const run = new Run({ endpoint, maxBatchPoints: 777, flushIntervalMs: 60_000 });
     const expected = new Map<string, DecodedPoint[]>();
     const nextStep = new Map<string, number>();
     const track = (value: number, o: TrackOptions, seq: string, expectContext: Record<string, AttributeValue>): void => {
@@ -155,7 +167,7 @@ describe("Run number points on the wire", () => {
   });
 
   test("attributes keep one order per sequence: context first, then step and epoch", async () => {
-    const run = new Run({ endpoint: "http://127.0.0.1:9", maxBatchPoints: 2 });
+    const run = new Run({ endpoint, maxBatchPoints: 2 });
     run.track(1, { name: "m", step: 1, epoch: 0, context: { b: 1, a: 2 } });
     run.track(2, { name: "m", step: 2, epoch: 0, context: { a: 2, b: 1 } });
     run.track(3, { name: "m", step: 3, epoch: 0, context: { a: 2, b: 1 } });
@@ -166,7 +178,7 @@ describe("Run number points on the wire", () => {
   });
 
   test("a point without a time is stamped now, at ns resolution", async () => {
-    const run = new Run({ endpoint: "http://127.0.0.1:9" });
+    const run = new Run({ endpoint });
     const before = nowNanos();
     for (let i = 0; i < 1000; i++) run.track(i, { name: "now", step: i });
     const after = nowNanos();
@@ -182,7 +194,7 @@ describe("Run number points on the wire", () => {
 
 describe("track()", () => {
   test("rejects bad arguments and a closed run, and the sequence's steps are not moved by them", async () => {
-    const run = new Run({ endpoint: "http://127.0.0.1:9" });
+    const run = new Run({ endpoint });
     const bad: Array<[unknown, unknown, ErrorConstructor]> = [
       ["1", { name: "x" }, TypeError],
       [1, { name: "" }, TypeError],
@@ -209,7 +221,7 @@ describe("track()", () => {
     const warn = console.warn;
     console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
     try {
-      const run = new Run({ endpoint: "http://127.0.0.1:9", maxBufferedPoints: 10, maxBatchPoints: 1000 });
+      const run = new Run({ endpoint, maxBufferedPoints: 10, maxBatchPoints: 1000 });
       for (let i = 0; i < 15; i++) run.track(i, { name: "x" });
       assert.equal(run.droppedPoints, 5);
       await run.close();
