@@ -27,4 +27,5 @@ VOLUME ["/data"]
 EXPOSE 4318 4317
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.SIGHTLINE_PORT||4318)+'/api/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
-ENTRYPOINT ["node", "bin/sightline.js"]
+# A larger young generation: a request's decoded points die young instead of being copied (README).
+ENTRYPOINT ["node", "--max-semi-space-size=32", "bin/sightline.js"]

@@ -28,11 +28,17 @@ export interface CollectorProcessOptions {
   collector?: string;
 }
 
+/**
+ * Node flags the collector runs with, as `npm start` and the Dockerfile give them: a larger young
+ * generation (a request's decoded points die young instead of being copied; ≈ 20 % less CPU).
+ */
+export const COLLECTOR_NODE_FLAGS = ["--max-semi-space-size=32"];
+
 const READY = /OTLP\/HTTP, API and UI\s+(http:\/\/\S+)/;
 
 export async function startCollectorProcess(options: CollectorProcessOptions): Promise<CollectorProcess> {
   const which = options.collector ?? "tsx";
-  const nodeArgs = which === "built" || which.endsWith(".js") ? [] : ["--import", "tsx"];
+  const nodeArgs = [...COLLECTOR_NODE_FLAGS, ...(which === "built" || which.endsWith(".js") ? [] : ["--import", "tsx"])];
   if (options.cpuProfileDir) nodeArgs.push("--cpu-prof", "--cpu-prof-dir", options.cpuProfileDir);
   const entry = which === "built" ? "bin/sightline.js" : which === "tsx" ? "collector/cli.ts" : which;
   const child = spawn(process.execPath, [...nodeArgs, entry, "--port", "0", "--grpc-port", "off"], {
