@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import { startTestCollector, type TestCollector } from "../support/collector.ts";
 import { get, jsonSpan, jsonTraceRequest, post, spanId, traceId } from "../support/otlp.ts";
+import { readSchema } from "../../collector/storage/migrate.ts";
 
 const S = 1_000_000_000n;
 const T0 = 1_700_000_000n * S;
@@ -127,6 +128,6 @@ describe("GET /api/traces/{id}", () => {
     const body = res.json();
     assert.equal(body.status, "ok");
     assert.equal(body.storage.kind, "external");
-    assert.equal(body.storage.schemaVersion, 1);
+    assert.equal(body.storage.schemaVersion, readSchema().version);
   });
 });
