@@ -14,6 +14,18 @@ export function signalUrl(signal: "traces" | "metrics" | "logs", explicitBase?: 
   return `${otlpBaseUrl(explicitBase, env)}/v1/${signal}`;
 }
 
+/**
+ * OTEL_EXPORTER_OTLP_<SIGNAL>_TIMEOUT, else OTEL_EXPORTER_OTLP_TIMEOUT: ms one export attempt may
+ * take; undefined when neither is a positive number (the sender's default, 10 s, applies).
+ */
+export function otlpTimeoutMs(signal: "traces" | "metrics" | "logs", env: NodeJS.ProcessEnv = process.env): number | undefined {
+  for (const text of [env[`OTEL_EXPORTER_OTLP_${signal.toUpperCase()}_TIMEOUT`], env.OTEL_EXPORTER_OTLP_TIMEOUT]) {
+    const ms = Number(text);
+    if (text !== undefined && text.trim() !== "" && Number.isFinite(ms) && ms > 0) return ms;
+  }
+  return undefined;
+}
+
 /** OTEL_EXPORTER_OTLP_HEADERS: comma-separated key=value pairs, values URL-encoded. */
 export function otlpHeaders(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   return parsePairs(env.OTEL_EXPORTER_OTLP_HEADERS);

@@ -1,13 +1,13 @@
 import { randomBytes } from "node:crypto";
 import { trace } from "@opentelemetry/api";
 import { histogramOf } from "./histogram.ts";
-import { resourceAttributesFromEnv, signalUrl } from "./otlp-env.ts";
+import { otlpTimeoutMs, resourceAttributesFromEnv, signalUrl } from "./otlp-env.ts";
 import { attributes, toNanos, type AttributeValue } from "./otlp-json.ts";
 import { encodedKey, intKeyValue, keyValues } from "./otlp-protobuf.ts";
 import { ProtoWriter } from "./protobuf-writer.ts";
 import { closeRun, openRun, withRun } from "./run-context.ts";
 import { GaugeEncoding, metricsRequestBytes, PointQueue, Sequences, TIME, timeBigInt, timeOf, type ContextValue, type Sequence } from "./run-points.ts";
-import { sendOtlp } from "./sender.ts";
+import { sendOtlp, type SendOptions } from "./sender.ts";
 
 export type { ContextValue };
 export type Hparams = { [key: string]: AttributeValue };
@@ -33,6 +33,8 @@ export interface RunOptions {
   maxBufferedPoints?: number;
   /** How long a request is retried (429, 503, network errors) before it is dropped (ms). Default 300 000. */
   maxRetryMs?: number;
+  /** How long one send attempt may take before it is abandoned and retried (ms). Default OTEL_EXPORTER_OTLP_METRICS_TIMEOUT / OTEL_EXPORTER_OTLP_TIMEOUT, else 10 000. */
+  timeoutMs?: number;
 }
 
 export interface TrackOptions {
@@ -262,19 +264,24 @@ export class Run {
         } finally {
           this.points.shift(points); // taken even if encoding failed, as the distributions are
         }
-        await sendOtlp(signalUrl("metrics", this.options.endpoint), body, this.sendOptions());
+        await sendOtlp(signalUrl("metrics", this.options.endpoint), body, this.sendOptions("metrics"));
         continue;
       }
       if (this.logs.length > 0) {
-        await sendOtlp(signalUrl("logs", this.options.endpoint), this.logsRequest(this.logs.splice(0, max)), this.sendOptions());
+        await sendOtlp(signalUrl("logs", this.options.endpoint), this.logsRequest(this.logs.splice(0, max)), this.sendOptions("logs"));
         continue;
       }
       return;
     }
   }
 
-  private sendOptions() {
-    return { maxRetryMs: this.options.maxRetryMs, onDrop: (reason: string) => console.warn(`sightline: run ${this.runId}: ${reason}`) };
+  private sendOptions(signal: "metrics" | "logs"): SendOptions {
+    const timeoutMs = this.options.timeoutMs ?? otlpTimeoutMs(signal);
+    return {
+      maxRetryMs: this.options.maxRetryMs,
+      onDrop: (reason: string) => console.warn(`sightline: run ${this.runId}: ${reason}`),
+      ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    };
   }
 
   /** The run's resource attributes: who it is and what it knows about itself (docs/mapping.md). */

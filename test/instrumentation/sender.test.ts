@@ -15,6 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { ExportMetricsServiceRequest } from "../../collector/receiver/otlp/schema.ts";
+import { otlpTimeoutMs } from "../../instrumentation/otlp-env.ts";
+import { Run } from "../../instrumentation/run.ts";
 import { sendOtlp } from "../../instrumentation/sender.ts";
 
 interface Received {
@@ -158,6 +160,34 @@ describe("the OTLP sender", () => {
       // The last attempt starts before maxRetryMs has passed and lasts one timeout at most.
       assert.ok(r.ms < 1500 + 150 + 500, `${r.ms} ms`);
     } finally {
+      await hanging.close();
+    }
+  });
+
+  test("a Run's attempts time out after OTEL_EXPORTER_OTLP_METRICS_TIMEOUT, else OTEL_EXPORTER_OTLP_TIMEOUT, unless its timeoutMs says otherwise", { timeout: 10_000 }, async () => {
+    assert.equal(otlpTimeoutMs("metrics", { OTEL_EXPORTER_OTLP_TIMEOUT: "250" }), 250);
+    assert.equal(otlpTimeoutMs("metrics", { OTEL_EXPORTER_OTLP_TIMEOUT: "250", OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: "120" }), 120);
+    assert.equal(otlpTimeoutMs("logs", { OTEL_EXPORTER_OTLP_METRICS_TIMEOUT: "120" }), undefined);
+    assert.equal(otlpTimeoutMs("metrics", { OTEL_EXPORTER_OTLP_TIMEOUT: "soon" }), undefined);
+    const hanging = await standIn(() => undefined);
+    const saved = process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(" "));
+    process.env.OTEL_EXPORTER_OTLP_TIMEOUT = "150";
+    try {
+      const fromEnv = new Run({ endpoint: hanging.url, maxRetryMs: 600 });
+      fromEnv.track(1, { name: "loss" });
+      await fromEnv.close();
+      const explicit = new Run({ endpoint: hanging.url, maxRetryMs: 600, timeoutMs: 90 });
+      explicit.track(1, { name: "loss" });
+      await explicit.close();
+      assert.ok(warnings.some((w) => w.includes(fromEnv.runId) && w.includes("no complete answer within 150 ms")), warnings.join("\n"));
+      assert.ok(warnings.some((w) => w.includes(explicit.runId) && w.includes("no complete answer within 90 ms")), warnings.join("\n"));
+    } finally {
+      console.warn = warn;
+      if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_TIMEOUT;
+      else process.env.OTEL_EXPORTER_OTLP_TIMEOUT = saved;
       await hanging.close();
     }
   });
