@@ -232,12 +232,6 @@ function stepAttribute(attributes: Attributes, key: string): bigint | null {
 }
 
 /**
- * A string that identifies a point's context (its attributes but step and epoch) as given —
- * length-prefixed, so two different contexts never share one — or undefined when a value is not
- * a plain string, number or boolean. Attributes in another order give another signature for the
- * same context: only a cache miss, as the series itself comes from contextJson.
- */
-/**
  * True when the two attribute lists, without step and epoch, hold the same keys with the same
  * values in the same order (a different order gives false: the signature path then decides).
  * Object.is: -0 is not 0 (contextJson keeps -0 a double), NaN is NaN.
@@ -262,6 +256,12 @@ function sameScalar(x: unknown, y: unknown): boolean {
   return Object.is(x, y);
 }
 
+/**
+ * A string that identifies a point's context (its attributes but step and epoch) as given —
+ * length-prefixed, so two different contexts never share one — or undefined when a value is not
+ * a plain string, number or boolean. Attributes in another order give another signature for the
+ * same context: only a cache miss, as the series itself comes from contextJson.
+ */
 function contextSignature(attributes: Attributes): string | undefined {
   let signature = "";
   for (const kv of attributes) {

@@ -131,9 +131,12 @@ const TILE_COLUMNS = ["project", "series_id", "tile", "point_count", ...PARTS.fl
 /** The per-connection staging table upsertTiles needs (create it once per connection). */
 export const TILE_STAGE = "tile_stage";
 
+// The stage is emptied by the statement that reads it (a second call in one transaction must not
+// fold the first's tiles again); rows go in key order, the order every writer locks them in.
 const UPSERT_TILES = `
+WITH staged AS (DELETE FROM ${TILE_STAGE} RETURNING *)
 INSERT INTO metric_tiles AS t (${TILE_COLUMNS.join(", ")})
-SELECT ${TILE_COLUMNS.join(", ")} FROM ${TILE_STAGE}
+SELECT ${TILE_COLUMNS.join(", ")} FROM staged ORDER BY project, series_id, tile
 ON CONFLICT (project, series_id, tile) DO UPDATE SET
   point_count = t.point_count + excluded.point_count,
   ${PARTS.flatMap((p) => FIELDS.map((f) => `${p}_${f} = CASE WHEN ${REPLACES[p]} THEN excluded.${p}_${f} ELSE t.${p}_${f} END`)).join(",\n  ")}`;
