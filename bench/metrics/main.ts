@@ -197,9 +197,19 @@ async function queryPhase(o: MetricsBenchOptions, db: BenchDatabase, pool: pg.Po
       expectSeries: w.runs,
       expectPoints: { atMost: o.downsamplePoints },
     });
+    // x = time cannot use the tiles (they are per step): every point is read, then M4 on time buckets.
+    log(`GET /api/metrics, points=${o.downsamplePoints}, x=time: ${o.downsampledCalls} calls …`);
+    const byTime = await measure({
+      label: `points=${o.downsamplePoints}, x=time`,
+      path: `${base}&points=${o.downsamplePoints}&x=time`,
+      repeat: o.downsampledCalls,
+      warmup: 3,
+      expectSeries: w.runs,
+      expectPoints: { atMost: o.downsamplePoints },
+    });
     log(`GET /api/metrics, full resolution: ${o.fullCalls} calls …`);
     const full = await measure({ label: "full resolution", path: base, repeat: o.fullCalls, warmup: 1, expectSeries: w.runs, expectPoints: { exactly: w.steps } });
-    return [down, full];
+    return [down, byTime, full];
   });
   log("stage breakdown (in-process) …");
   const breakdown = [

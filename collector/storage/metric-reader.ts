@@ -38,6 +38,8 @@ export interface SeriesInfo {
   lastValue: number | null;
   minValue: number | null;
   maxValue: number | null;
+  /** Every point has a step and time never decreases in step order (metric_series.time_in_step_order). */
+  timeInStepOrder: boolean;
 }
 
 /**
@@ -162,7 +164,8 @@ export function findSeriesStatement(q: SeriesQuery): { text: string; values: unk
   if (q.kinds) where.push(`s.kind = ANY (${p(q.kinds)}::text[])`);
   if (q.filter) where.push(q.filter.toSql("s", p));
   const text = `SELECT encode(s.series_id, 'hex') AS series_id, s.run_id, s.name, s.kind, s.context::text AS context, s.unit, s.description,
-            s.temporality, s.monotonic, s.value_type, s.point_count, s.last_step, s.last_time_unix_nano, s.last_value, s.min_value, s.max_value
+            s.temporality, s.monotonic, s.value_type, s.point_count, s.last_step, s.last_time_unix_nano, s.last_value, s.min_value, s.max_value,
+            s.time_in_step_order
        FROM metric_series s
       WHERE ${where.join(" AND ")}
       ORDER BY s.run_id, s.name, s.context::text
@@ -200,6 +203,7 @@ interface SeriesRow {
   last_value: number | null;
   min_value: number | null;
   max_value: number | null;
+  time_in_step_order: boolean;
 }
 
 function toSeriesInfo(r: SeriesRow): SeriesInfo {
@@ -220,5 +224,6 @@ function toSeriesInfo(r: SeriesRow): SeriesInfo {
     lastValue: r.last_value,
     minValue: r.min_value,
     maxValue: r.max_value,
+    timeInStepOrder: r.time_in_step_order,
   };
 }

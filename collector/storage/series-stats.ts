@@ -18,6 +18,15 @@ export interface SeriesStats {
   lastStep: bigint | null;
   lastTime: bigint;
   lastValue: number;
+  /** The earliest point in (step, time) order. */
+  firstStep: bigint | null;
+  firstTime: bigint;
+  /**
+   * True when the points have steps, came in increasing (step, time) order and their times never
+   * decrease: a time chart may then be drawn from the series' tiles (api/pick-points.ts). False is
+   * always safe (every point is read).
+   */
+  timeInStepOrder: boolean;
 }
 
 export type SeriesStatsMap = Map<string, SeriesStats>;
@@ -58,6 +67,9 @@ function firstPoint(p: TiledPoint, project: string): SeriesStats {
     lastStep: p.step,
     lastTime: p.timeUnixNano,
     lastValue: p.value,
+    firstStep: p.step,
+    firstTime: p.timeUnixNano,
+    timeInStepOrder: p.step !== null,
   };
 }
 
@@ -68,11 +80,22 @@ function foldPoint(s: SeriesStats, p: TiledPoint): void {
     if (s.min === null || v < s.min) s.min = v;
     if (s.max === null || v > s.max) s.max = v;
   }
+  // Only points arriving after the last one, in step and in time, keep the order (else: unknown, false).
+  if (s.timeInStepOrder && !(p.step !== null && s.lastStep !== null && p.step > s.lastStep && p.timeUnixNano >= s.lastTime)) s.timeInStepOrder = false;
   if (isLater(p.step, p.timeUnixNano, s.lastStep, s.lastTime)) {
     s.lastStep = p.step;
     s.lastTime = p.timeUnixNano;
     s.lastValue = v;
   }
+  if (isLater(s.firstStep, s.firstTime, p.step, p.timeUnixNano)) {
+    s.firstStep = p.step;
+    s.firstTime = p.timeUnixNano;
+  }
+}
+
+/** Whether points b all follow points a, in step and in time. */
+function follows(b: SeriesStats, a: SeriesStats): boolean {
+  return a.lastStep !== null && b.firstStep !== null && b.firstStep > a.lastStep && b.firstTime >= a.lastTime;
 }
 
 /** The stats of several units together. */
@@ -85,6 +108,7 @@ export function mergeStats(all: SeriesStatsMap[]): SeriesStats[] {
         out.set(key, { ...s });
         continue;
       }
+      prev.timeInStepOrder = prev.timeInStepOrder && s.timeInStepOrder && (follows(s, prev) || follows(prev, s));
       prev.count += s.count;
       if (s.min !== null && (prev.min === null || s.min < prev.min)) prev.min = s.min;
       if (s.max !== null && (prev.max === null || s.max > prev.max)) prev.max = s.max;
@@ -92,6 +116,10 @@ export function mergeStats(all: SeriesStatsMap[]): SeriesStats[] {
         prev.lastStep = s.lastStep;
         prev.lastTime = s.lastTime;
         prev.lastValue = s.lastValue;
+      }
+      if (isLater(prev.firstStep, prev.firstTime, s.firstStep, s.firstTime)) {
+        prev.firstStep = s.firstStep;
+        prev.firstTime = s.firstTime;
       }
     }
   }
@@ -116,9 +144,13 @@ export async function applySeriesStats(client: pg.PoolClient, stats: SeriesStats
        last_step = CASE WHEN ${lastWins} THEN l.step ELSE s.last_step END,
        last_time_unix_nano = CASE WHEN ${lastWins} THEN l.time_unix_nano ELSE s.last_time_unix_nano END,
        last_value = CASE WHEN ${lastWins} THEN l.value ELSE s.last_value END,
+       -- Still in order only if the new points, in order themselves, all follow the stored ones.
+       time_in_step_order = s.time_in_step_order AND l.in_order
+         AND (s.point_count = 0 OR (s.last_step IS NOT NULL AND l.first_step > s.last_step AND l.first_time >= s.last_time_unix_nano)),
        updated_at = now()
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[], $8::float8[])
-          AS l(project, id, n, min_value, max_value, step, time_unix_nano, value)
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[], $8::float8[],
+                 $9::bigint[], $10::bigint[], $11::bool[])
+          AS l(project, id, n, min_value, max_value, step, time_unix_nano, value, first_step, first_time, in_order)
      WHERE s.project = l.project AND s.series_id = decode(l.id, 'hex')`,
     [
       stats.map((s) => s.project),
@@ -130,6 +162,9 @@ export async function applySeriesStats(client: pg.PoolClient, stats: SeriesStats
       stats.map((s) => s.lastTime.toString()),
       // NaN and ±Infinity go as the text float8 reads ("NaN", "Infinity", "-Infinity").
       stats.map((s) => String(s.lastValue)),
+      stats.map((s) => (s.firstStep === null ? null : s.firstStep.toString())),
+      stats.map((s) => s.firstTime.toString()),
+      stats.map((s) => s.timeInStepOrder),
     ],
   );
 }

@@ -24,6 +24,7 @@ const series: SeriesInfo = {
   lastValue: NaN,
   minValue: -Infinity,
   maxValue: 1.5,
+  timeInStepOrder: true,
 };
 
 describe("render metrics", () => {
