@@ -199,9 +199,12 @@ CREATE TABLE IF NOT EXISTS metric_series (
   last_value   double precision,
   min_value    double precision,            -- over values other than NaN
   max_value    double precision,
-  -- Every point has a step and time never decreases in step order, as far as the writers could tell
-  -- (collector/storage/series-stats.ts): a time chart may be drawn from the tiles. Version 2.
-  time_in_step_order boolean NOT NULL DEFAULT true,
+  last_epoch   bigint,                      -- the last point's epoch (version 2)
+  -- Every point has a step and time (epoch) never decreases in step order, as far as the writers
+  -- could tell (collector/storage/series-stats.ts): a time (epoch) chart may be drawn from the
+  -- tiles. Version 2.
+  time_in_step_order  boolean NOT NULL DEFAULT true,
+  epoch_in_step_order boolean NOT NULL DEFAULT true,
   created_at   timestamptz NOT NULL DEFAULT now(),
   updated_at   timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (project, series_id)

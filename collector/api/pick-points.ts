@@ -12,13 +12,13 @@ export interface Picked {
 /**
  * Each series' points to show. A downsampled step chart of a long series is drawn from its tiles
  * (storage/metric-tiles.ts) when they hold all its points and its buckets can be whole tiles: the
- * same M4 points, from one row per tile instead of every point. So is a time chart of a series
- * whose time never decreases in step order (timeInStepOrder): its step buckets are then time
+ * same M4 points, from one row per tile instead of every point. So is a time (epoch) chart of a
+ * series whose time (epoch) never decreases in step order: its step buckets are then time (epoch)
  * ranges too, each keeping its first, last, lowest and highest point. Otherwise every point is read.
  */
 export async function pickPoints(metrics: PostgresMetricReader, project: string, series: SeriesInfo[], axis: XAxis, maxPoints: number): Promise<Map<string, Picked>> {
   const out = new Map<string, Picked>();
-  const tiled = (s: SeriesInfo): boolean => axis === "step" || (axis === "time" && s.timeInStepOrder);
+  const tiled = (s: SeriesInfo): boolean => axis === "step" || (axis === "time" ? s.timeInStepOrder : s.epochInStepOrder);
   const long = maxPoints > 0 ? series.filter((s) => s.pointCount > maxPoints && tiled(s)) : [];
   const tiles = await metrics.readTileCandidates(project, long.map((s) => s.seriesId));
   for (const s of long) {

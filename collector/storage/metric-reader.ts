@@ -40,6 +40,8 @@ export interface SeriesInfo {
   maxValue: number | null;
   /** Every point has a step and time never decreases in step order (metric_series.time_in_step_order). */
   timeInStepOrder: boolean;
+  /** Likewise for epochs (metric_series.epoch_in_step_order). */
+  epochInStepOrder: boolean;
 }
 
 /**
@@ -165,7 +167,7 @@ export function findSeriesStatement(q: SeriesQuery): { text: string; values: unk
   if (q.filter) where.push(q.filter.toSql("s", p));
   const text = `SELECT encode(s.series_id, 'hex') AS series_id, s.run_id, s.name, s.kind, s.context::text AS context, s.unit, s.description,
             s.temporality, s.monotonic, s.value_type, s.point_count, s.last_step, s.last_time_unix_nano, s.last_value, s.min_value, s.max_value,
-            s.time_in_step_order
+            s.time_in_step_order, s.epoch_in_step_order
        FROM metric_series s
       WHERE ${where.join(" AND ")}
       ORDER BY s.run_id, s.name, s.context::text
@@ -204,6 +206,7 @@ interface SeriesRow {
   min_value: number | null;
   max_value: number | null;
   time_in_step_order: boolean;
+  epoch_in_step_order: boolean;
 }
 
 function toSeriesInfo(r: SeriesRow): SeriesInfo {
@@ -225,5 +228,6 @@ function toSeriesInfo(r: SeriesRow): SeriesInfo {
     minValue: r.min_value,
     maxValue: r.max_value,
     timeInStepOrder: r.time_in_step_order,
+    epochInStepOrder: r.epoch_in_step_order,
   };
 }

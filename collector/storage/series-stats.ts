@@ -17,16 +17,20 @@ export interface SeriesStats {
   max: number | null;
   lastStep: bigint | null;
   lastTime: bigint;
+  lastEpoch: bigint | null;
   lastValue: number;
   /** The earliest point in (step, time) order. */
   firstStep: bigint | null;
   firstTime: bigint;
+  firstEpoch: bigint | null;
   /**
-   * True when the points have steps, came in increasing (step, time) order and their times never
+   * True when the points have steps, came in increasing step order and their times never
    * decrease: a time chart may then be drawn from the series' tiles (api/pick-points.ts). False is
    * always safe (every point is read).
    */
   timeInStepOrder: boolean;
+  /** Likewise for epochs: every point has one, and they never decrease in step order. */
+  epochInStepOrder: boolean;
 }
 
 export type SeriesStatsMap = Map<string, SeriesStats>;
@@ -66,10 +70,13 @@ function firstPoint(p: TiledPoint, project: string): SeriesStats {
     max: finite ? p.value : null,
     lastStep: p.step,
     lastTime: p.timeUnixNano,
+    lastEpoch: p.epoch,
     lastValue: p.value,
     firstStep: p.step,
     firstTime: p.timeUnixNano,
+    firstEpoch: p.epoch,
     timeInStepOrder: p.step !== null,
+    epochInStepOrder: p.step !== null && p.epoch !== null,
   };
 }
 
@@ -80,22 +87,32 @@ function foldPoint(s: SeriesStats, p: TiledPoint): void {
     if (s.min === null || v < s.min) s.min = v;
     if (s.max === null || v > s.max) s.max = v;
   }
-  // Only points arriving after the last one, in step and in time, keep the order (else: unknown, false).
-  if (s.timeInStepOrder && !(p.step !== null && s.lastStep !== null && p.step > s.lastStep && p.timeUnixNano >= s.lastTime)) s.timeInStepOrder = false;
+  // Only a point arriving after the last one in step, and not before it in time (epoch), keeps the
+  // order; anything else leaves it unknown: false.
+  const after = p.step !== null && s.lastStep !== null && p.step > s.lastStep;
+  if (s.timeInStepOrder && !(after && p.timeUnixNano >= s.lastTime)) s.timeInStepOrder = false;
+  if (s.epochInStepOrder && !(after && p.epoch !== null && s.lastEpoch !== null && p.epoch >= s.lastEpoch)) s.epochInStepOrder = false;
   if (isLater(p.step, p.timeUnixNano, s.lastStep, s.lastTime)) {
     s.lastStep = p.step;
     s.lastTime = p.timeUnixNano;
+    s.lastEpoch = p.epoch;
     s.lastValue = v;
   }
   if (isLater(s.firstStep, s.firstTime, p.step, p.timeUnixNano)) {
     s.firstStep = p.step;
     s.firstTime = p.timeUnixNano;
+    s.firstEpoch = p.epoch;
   }
 }
 
-/** Whether points b all follow points a, in step and in time. */
-function follows(b: SeriesStats, a: SeriesStats): boolean {
+/** Whether the points of b all come after those of a in step, and not before them in time. */
+function followsInTime(b: SeriesStats, a: SeriesStats): boolean {
   return a.lastStep !== null && b.firstStep !== null && b.firstStep > a.lastStep && b.firstTime >= a.lastTime;
+}
+
+/** Likewise in epoch. */
+function followsInEpoch(b: SeriesStats, a: SeriesStats): boolean {
+  return a.lastStep !== null && b.firstStep !== null && b.firstStep > a.lastStep && a.lastEpoch !== null && b.firstEpoch !== null && b.firstEpoch >= a.lastEpoch;
 }
 
 /** The stats of several units together. */
@@ -108,18 +125,21 @@ export function mergeStats(all: SeriesStatsMap[]): SeriesStats[] {
         out.set(key, { ...s });
         continue;
       }
-      prev.timeInStepOrder = prev.timeInStepOrder && s.timeInStepOrder && (follows(s, prev) || follows(prev, s));
+      prev.timeInStepOrder = prev.timeInStepOrder && s.timeInStepOrder && (followsInTime(s, prev) || followsInTime(prev, s));
+      prev.epochInStepOrder = prev.epochInStepOrder && s.epochInStepOrder && (followsInEpoch(s, prev) || followsInEpoch(prev, s));
       prev.count += s.count;
       if (s.min !== null && (prev.min === null || s.min < prev.min)) prev.min = s.min;
       if (s.max !== null && (prev.max === null || s.max > prev.max)) prev.max = s.max;
       if (isLater(s.lastStep, s.lastTime, prev.lastStep, prev.lastTime)) {
         prev.lastStep = s.lastStep;
         prev.lastTime = s.lastTime;
+        prev.lastEpoch = s.lastEpoch;
         prev.lastValue = s.lastValue;
       }
       if (isLater(prev.firstStep, prev.firstTime, s.firstStep, s.firstTime)) {
         prev.firstStep = s.firstStep;
         prev.firstTime = s.firstTime;
+        prev.firstEpoch = s.firstEpoch;
       }
     }
   }
@@ -144,13 +164,17 @@ export async function applySeriesStats(client: pg.PoolClient, stats: SeriesStats
        last_step = CASE WHEN ${lastWins} THEN l.step ELSE s.last_step END,
        last_time_unix_nano = CASE WHEN ${lastWins} THEN l.time_unix_nano ELSE s.last_time_unix_nano END,
        last_value = CASE WHEN ${lastWins} THEN l.value ELSE s.last_value END,
+       last_epoch = CASE WHEN ${lastWins} THEN l.epoch ELSE s.last_epoch END,
        -- Still in order only if the new points, in order themselves, all follow the stored ones.
-       time_in_step_order = s.time_in_step_order AND l.in_order
-         AND (s.point_count = 0 OR (s.last_step IS NOT NULL AND l.first_step > s.last_step AND l.first_time >= s.last_time_unix_nano)),
+       -- (coalesce: a missing step or epoch compares as NULL, which means not in order.)
+       time_in_step_order = coalesce(s.time_in_step_order AND l.time_in_order
+         AND (s.point_count = 0 OR (l.first_step > s.last_step AND l.first_time >= s.last_time_unix_nano)), false),
+       epoch_in_step_order = coalesce(s.epoch_in_step_order AND l.epoch_in_order
+         AND (s.point_count = 0 OR (l.first_step > s.last_step AND l.first_epoch >= s.last_epoch)), false),
        updated_at = now()
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::float8[], $5::float8[], $6::bigint[], $7::bigint[], $8::float8[],
-                 $9::bigint[], $10::bigint[], $11::bool[])
-          AS l(project, id, n, min_value, max_value, step, time_unix_nano, value, first_step, first_time, in_order)
+                 $9::bigint[], $10::bigint[], $11::bool[], $12::bigint[], $13::bigint[], $14::bool[])
+          AS l(project, id, n, min_value, max_value, step, time_unix_nano, value, first_step, first_time, time_in_order, epoch, first_epoch, epoch_in_order)
      WHERE s.project = l.project AND s.series_id = decode(l.id, 'hex')`,
     [
       stats.map((s) => s.project),
@@ -165,6 +189,9 @@ export async function applySeriesStats(client: pg.PoolClient, stats: SeriesStats
       stats.map((s) => (s.firstStep === null ? null : s.firstStep.toString())),
       stats.map((s) => s.firstTime.toString()),
       stats.map((s) => s.timeInStepOrder),
+      stats.map((s) => (s.lastEpoch === null ? null : s.lastEpoch.toString())),
+      stats.map((s) => (s.firstEpoch === null ? null : s.firstEpoch.toString())),
+      stats.map((s) => s.epochInStepOrder),
     ],
   );
 }

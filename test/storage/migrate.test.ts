@@ -46,7 +46,7 @@ test("refuses a database written by a newer Sightline", async () => {
   }
 });
 
-test("brings a version-1 database to version 2: metric_points' key rebuilt series first, its points kept and still unique; series get time_in_step_order", async () => {
+test("brings a version-1 database to version 2: metric_points' key rebuilt series first, its points kept and still unique; series get last_epoch and the in-step-order flags", async () => {
   const pool = createPool(database.url);
   try {
     // The database as version 1 left it: the key led with the project.
@@ -54,7 +54,7 @@ test("brings a version-1 database to version 2: metric_points' key rebuilt serie
     await pool.query(
       "CREATE UNIQUE INDEX metric_points_key ON metric_points (project, series_id, step, time_unix_nano) INCLUDE (value, epoch) NULLS NOT DISTINCT",
     );
-    await pool.query("ALTER TABLE metric_series DROP COLUMN time_in_step_order");
+    await pool.query("ALTER TABLE metric_series DROP COLUMN time_in_step_order, DROP COLUMN epoch_in_step_order, DROP COLUMN last_epoch");
     await pool.query("INSERT INTO metric_series (project, series_id, run_id, name, kind, context) VALUES ('p', '\\x01', 'r', 'loss', 'gauge', '{}')");
     await pool.query("UPDATE sightline_schema SET version = 1");
     await pool.query(
@@ -71,8 +71,13 @@ test("brings a version-1 database to version 2: metric_points' key rebuilt serie
     await pool.query("INSERT INTO metric_points (project, series_id, step, time_unix_nano, value) VALUES ('r', '\\x01', 1, 10, 1)");
     // Series stored before are not known to be in order; new ones start in order.
     await pool.query("INSERT INTO metric_series (project, series_id, run_id, name, kind, context) VALUES ('p', '\\x02', 'r', 'acc', 'gauge', '{}')");
-    const order = await pool.query<{ name: string; time_in_step_order: boolean }>("SELECT name, time_in_step_order FROM metric_series ORDER BY name");
-    assert.deepEqual(order.rows.map((r) => [r.name, r.time_in_step_order]), [["acc", true], ["loss", false]]);
+    const order = await pool.query<{ name: string; time_in_step_order: boolean; epoch_in_step_order: boolean; last_epoch: string | null }>(
+      "SELECT name, time_in_step_order, epoch_in_step_order, last_epoch FROM metric_series ORDER BY name",
+    );
+    assert.deepEqual(
+      order.rows.map((r) => [r.name, r.time_in_step_order, r.epoch_in_step_order, r.last_epoch]),
+      [["acc", true, true, null], ["loss", false, false, null]],
+    );
   } finally {
     await pool.end();
   }

@@ -25,6 +25,7 @@ const series: SeriesInfo = {
   minValue: -Infinity,
   maxValue: 1.5,
   timeInStepOrder: true,
+  epochInStepOrder: true,
 };
 
 describe("render metrics", () => {

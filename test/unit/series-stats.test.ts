@@ -1,21 +1,23 @@
 /**
  * What a request's points add to their series (storage/series-stats.ts), in particular whether
- * they keep the series' time in step order: only points that come in increasing step order with
- * times that never decrease do, and two requests of one group only when one follows the other.
+ * they keep the series' time (epoch) in step order: only points that come in increasing step order
+ * with times (epochs) that never decrease do, and two requests of one group only when one follows
+ * the other.
  */
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { mergeStats, statsOfPoints, type SeriesStats } from "../../collector/storage/series-stats.ts";
 import type { TiledPoint } from "../../collector/storage/metric-tiles.ts";
 
-const point = (step: number | null, time: number, value = step ?? 0, seriesId = "aa"): TiledPoint => ({
+const point = (step: number | null, time: number, value = step ?? 0, seriesId = "aa", epoch: number | null = null): TiledPoint => ({
   project: "p",
   seriesId,
   step: step === null ? null : BigInt(step),
   timeUnixNano: BigInt(time),
-  epoch: null,
+  epoch: epoch === null ? null : BigInt(epoch),
   value,
 });
+const inEpoch = (step: number, epoch: number | null, time = step): TiledPoint => point(step, time, 0, "aa", epoch);
 
 const only = (points: TiledPoint[]): SeriesStats => {
   const all = [...statsOfPoints(points).values()];
@@ -50,5 +52,18 @@ describe("series stats", () => {
     assert.equal(merged(a, statsOfPoints([point(1, 25)])).timeInStepOrder, false, "overlapping steps");
     assert.equal(merged(a, statsOfPoints([point(5, 1), point(4, 2)])).timeInStepOrder, false, "the other request out of order");
     assert.equal(merged(a, statsOfPoints([point(2, 30, 0, "bb")])).timeInStepOrder, true, "another series is apart");
+  });
+
+  test("epoch in step order: every point has an epoch, never decreasing in step order", () => {
+    assert.equal(only([inEpoch(0, 0), inEpoch(1, 0), inEpoch(2, 1)]).epochInStepOrder, true);
+    assert.equal(only([inEpoch(0, 1), inEpoch(1, 0)]).epochInStepOrder, false, "epoch went back");
+    assert.equal(only([inEpoch(0, 0), inEpoch(1, null)]).epochInStepOrder, false, "a point without an epoch");
+    assert.equal(only([inEpoch(1, 0), inEpoch(0, 0)]).epochInStepOrder, false, "steps out of order");
+    assert.equal(only([inEpoch(0, 0, 10), inEpoch(1, 0, 5)]).epochInStepOrder, true, "time going back does not matter to epochs");
+    const a = statsOfPoints([inEpoch(0, 0), inEpoch(1, 1)]);
+    assert.equal(mergeStats([statsOfPoints([inEpoch(2, 1)]), a])[0]!.epochInStepOrder, true);
+    assert.equal(mergeStats([a, statsOfPoints([inEpoch(2, 0)])])[0]!.epochInStepOrder, false, "the next request starts an epoch back");
+    const merged = mergeStats([statsOfPoints([inEpoch(2, 3)]), a])[0]!;
+    assert.deepEqual([merged.firstEpoch, merged.lastEpoch], [0n, 3n]);
   });
 });
