@@ -57,21 +57,32 @@ export function parseIngestOptions(argv: string[], env: NodeJS.ProcessEnv): Inge
     strict: true,
   });
   if (values.help) return "help";
-  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name] || undefined);
-  const formats = (pick(values.formats, "BENCH_FORMATS") ?? "protobuf,json").split(",").map((f) => f.trim());
-  for (const f of formats) if (f !== "protobuf" && f !== "json") throw new Error(`unknown format "${f}": use protobuf and/or json`);
+  const pick = picker(env);
+  const formats = choices(pick(values.formats, "BENCH_FORMATS") ?? "protobuf,json", ["protobuf", "json"] as const, "format");
   return {
     spans: count(pick(values.spans, "BENCH_SPANS"), 200_000, "--spans"),
     batchSizes: (pick(values["batch-sizes"], "BENCH_BATCH_SIZES") ?? "100,1000").split(",").map((s) => count(s.trim(), 0, "--batch-sizes")),
     concurrency: count(pick(values.concurrency, "BENCH_CONCURRENCY"), 16, "--concurrency"),
     copyConcurrency: count(pick(values["copy-concurrency"], "BENCH_COPY_CONCURRENCY"), 2, "--copy-concurrency"),
-    formats: formats as Format[],
+    formats: formats satisfies Format[],
     warmupSpans: count(pick(values["warmup-spans"], "BENCH_WARMUP_SPANS"), 20_000, "--warmup-spans", 0),
     databaseUrl: pick(values["database-url"], "DATABASE_URL"),
     profile: values.profile ?? env.BENCH_PROFILE === "1",
     keep: values.keep ?? env.BENCH_KEEP === "1",
     collector: pick(values.collector, "BENCH_COLLECTOR") ?? "auto",
   };
+}
+
+/** An option's value: its flag's, else its environment variable's (empty counts as unset). */
+export function picker(env: NodeJS.ProcessEnv): (flag: string | undefined, name: string) => string | undefined {
+  return (flag, name) => flag ?? (env[name] || undefined);
+}
+
+/** A comma-separated list of some of `allowed`. */
+export function choices<T extends string>(text: string, allowed: readonly T[], what: string): T[] {
+  const items = text.split(",").map((item) => item.trim());
+  for (const item of items) if (!(allowed as readonly string[]).includes(item)) throw new Error(`unknown ${what} "${item}": use ${allowed.join(", ")}`);
+  return items as T[];
 }
 
 /** An integer option (underscores allowed: 1_000_000), at least `min`. */

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { count as int } from "../options.ts";
+import { choices, count as int, picker } from "../options.ts";
 
 /** `npm run bench:metrics -- [flags]`; each flag also reads an environment variable, flags win. */
 export type IngestPath = "run-api" | "protobuf" | "json";
@@ -69,14 +69,13 @@ export function parseMetricsBenchOptions(argv: string[], env: NodeJS.ProcessEnv)
     strict: true,
   });
   if (values.help) return "help";
-  const pick = (flag: string | undefined, name: string): string | undefined => flag ?? (env[name] || undefined);
-  const paths = (pick(values.paths, "BENCH_PATHS") ?? "run-api,protobuf,json").split(",").map((p) => p.trim());
-  for (const p of paths) if (p !== "run-api" && p !== "protobuf" && p !== "json") throw new Error(`unknown path "${p}": use run-api, protobuf, json`);
+  const pick = picker(env);
+  const paths = choices(pick(values.paths, "BENCH_PATHS") ?? "run-api,protobuf,json", ["run-api", "protobuf", "json"] as const, "path");
   const runs = int(pick(values.runs, "BENCH_RUNS"), 100, "--runs");
   return {
     runs,
     steps: int(pick(values.steps, "BENCH_STEPS"), 10_000, "--steps"),
-    paths: paths as IngestPath[],
+    paths: paths satisfies IngestPath[],
     batchPoints: int(pick(values["batch-points"], "BENCH_BATCH_POINTS"), 10_000, "--batch-points"),
     concurrency: int(pick(values.concurrency, "BENCH_CONCURRENCY"), 4, "--concurrency"),
     runApiParallel: int(pick(values["run-api-parallel"], "BENCH_RUN_API_PARALLEL"), runs, "--run-api-parallel"),

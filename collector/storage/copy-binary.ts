@@ -19,10 +19,6 @@ export class BinaryCopyRows {
     this.view = viewOf(this.buf);
   }
 
-  get length(): number {
-    return this.pos;
-  }
-
   /** The rows written so far: a copy sized to them, so the spare room is not kept while queued. */
   finish(): Buffer {
     return Buffer.from(this.buf.subarray(0, this.pos));

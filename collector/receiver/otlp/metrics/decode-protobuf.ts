@@ -208,6 +208,13 @@ const GATHERED: KeyValue[] = [];
  * so a stray push fails loudly instead of giving every point the exemplar.
  */
 const NO_EXEMPLARS = Object.freeze([]) as unknown as Exemplar[];
+/** The point's exemplars with the one at the reader's position added (the shared empty list is never written to). */
+function withExemplar(exemplars: Exemplar[], r: WireReader): Exemplar[] {
+  const out = exemplars === NO_EXEMPLARS ? [] : exemplars;
+  out.push(exemplar(r.sub()));
+  return out;
+}
+
 /** Stands in for a point's attributes until gathered() replaces it; never handed out. */
 const PENDING: Attributes = [];
 
@@ -256,8 +263,7 @@ function numberPoint(r: WireReader): NumberPoint {
         p.value = r.sfixed64();
         break;
       case (5 << 3) | LEN:
-        if (p.exemplars === NO_EXEMPLARS) p.exemplars = [];
-        p.exemplars.push(exemplar(r.sub()));
+        p.exemplars = withExemplar(p.exemplars, r);
         break;
       case (8 << 3) | VARINT:
         p.flags = r.uint32();
@@ -320,8 +326,7 @@ function histogramPoint(r: WireReader): HistogramPoint {
         p.explicitBounds.push(r.double());
         break;
       case (8 << 3) | LEN:
-        if (p.exemplars === NO_EXEMPLARS) p.exemplars = [];
-        p.exemplars.push(exemplar(r.sub()));
+        p.exemplars = withExemplar(p.exemplars, r);
         break;
       case (10 << 3) | VARINT:
         p.flags = r.uint32();
@@ -392,8 +397,7 @@ function exponentialHistogramPoint(r: WireReader): ExponentialHistogramPoint {
         p.flags = r.uint32();
         break;
       case (11 << 3) | LEN:
-        if (p.exemplars === NO_EXEMPLARS) p.exemplars = [];
-        p.exemplars.push(exemplar(r.sub()));
+        p.exemplars = withExemplar(p.exemplars, r);
         break;
       case (12 << 3) | FIXED64:
         p.min = r.double();
