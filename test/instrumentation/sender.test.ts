@@ -101,6 +101,22 @@ describe("the OTLP sender", () => {
     }
   });
 
+  test("sends OTEL_EXPORTER_OTLP_HEADERS with every request, values URL-decoded", async () => {
+    const sink = await standIn((res) => res.writeHead(200, PROTOBUF).end());
+    const saved = process.env.OTEL_EXPORTER_OTLP_HEADERS;
+    process.env.OTEL_EXPORTER_OTLP_HEADERS = "authorization=Bearer%20s3cret, x-tenant=team-a";
+    try {
+      assert.equal((await send(`${sink.url}/v1/metrics`, BODY, { maxRetryMs: 1000 })).ok, true);
+      assert.equal(sink.received[0]!.headers.authorization, "Bearer s3cret");
+      assert.equal(sink.received[0]!.headers["x-tenant"], "team-a");
+      assert.equal(sink.received[0]!.headers["content-type"], "application/x-protobuf");
+    } finally {
+      if (saved === undefined) delete process.env.OTEL_EXPORTER_OTLP_HEADERS;
+      else process.env.OTEL_EXPORTER_OTLP_HEADERS = saved;
+      await sink.close();
+    }
+  });
+
   test("reports a partial success, and drops at once a request the collector refuses, with its message", async () => {
     const message = Buffer.from("bad point");
     // ExportMetricsServiceResponse { partial_success { rejected_data_points: 1, error_message } }; then google.rpc.Status { code: 3, message }.
